@@ -1,0 +1,47 @@
+"""The root ``l2o`` command and its sub-command groups."""
+
+from __future__ import annotations
+
+import typer
+
+from l2o.__about__ import __version__
+from l2o.entrypoints.cli import db, run, spec
+
+app = typer.Typer(
+    name="l2o",
+    help=(
+        "L2O - Lead-to-Order revenue architecture.\n\n"
+        "Architecture first, then CRM, then AI: write the architecture as a spec, "
+        "measure the company against it, enforce it on live data, report outcomes."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(spec.app, name="spec")
+app.add_typer(db.app, name="db")
+app.command("run")(run.run)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"l2o {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version and exit.",
+        callback=_print_version,
+        is_eager=True,
+    ),
+) -> None:
+    """L2O - Lead-to-Order revenue architecture."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
