@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from l2o.errors import SettingsError
@@ -53,5 +53,10 @@ def load_settings(database_url: str | None = None) -> Settings:
         if database_url:
             return Settings(database_url=database_url)
         return Settings()
-    except ValueError as exc:  # pydantic.ValidationError is a ValueError
-        raise SettingsError(str(exc)) from exc
+    except ValidationError as exc:
+        reasons = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'settings'}: "
+            f"{error['msg'].removeprefix('Value error, ')}"
+            for error in exc.errors()
+        )
+        raise SettingsError(f"unusable settings - {reasons}") from exc

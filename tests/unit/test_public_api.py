@@ -14,7 +14,8 @@ def test_every_public_name_is_in_all() -> None:
     public = {
         name
         for name, value in vars(l2o).items()
-        if not name.startswith("_") and getattr(value, "__module__", "").startswith("l2o")
+        if not name.startswith("_")
+        and getattr(value, "__module__", "").startswith("l2o")
         and not isinstance(value, type(l2o))
     }
     assert public - set(l2o.__all__) == set()

@@ -1,1 +1,80 @@
-"""domain"""
+"""The revenue records (plain classes), their commands and events. Pure: no I/O, no ORM.
+
+The store maps these classes to tables without them knowing (imperative mapping), so the
+engine and its tests use them as ordinary objects. Conventions for ids, time and money are
+in ``l2o.domain.base``.
+"""
+
+from l2o.domain.accounts import Account, Contact
+from l2o.domain.approvals import Approval, ApprovalStatus
+from l2o.domain.audit import AuditAction, AuditEntry
+from l2o.domain.base import JSONValue, Record, as_utc, jsonable, new_id, utc_now
+from l2o.domain.catalog import PriceBookEntry, Product
+from l2o.domain.commands import ChangeOpportunityStage, Command, ConvertLead
+from l2o.domain.contracts import Contract, ContractStatus, Order, OrderStatus, UsageRecord
+from l2o.domain.events import (
+    ApprovalDecided,
+    Event,
+    LeadConverted,
+    OpportunityClosed,
+    OpportunityStageChanged,
+)
+from l2o.domain.imports import ImportBatch, ImportStatus, QuarantinedRow
+from l2o.domain.leads import Lead, LeadStatus
+from l2o.domain.marketing import Campaign, Touchpoint
+from l2o.domain.opportunities import ForecastCategory, Opportunity, OpportunityType, StageChange
+from l2o.domain.outbox import OutboxMessage, OutboxStatus
+from l2o.domain.people import User, UserRole
+from l2o.domain.quotes import Quote, QuoteLine, QuoteStatus, net_price_after_discount
+from l2o.domain.tasks import Task, TaskStatus
+
+__all__ = [
+    "Account",
+    "Approval",
+    "ApprovalDecided",
+    "ApprovalStatus",
+    "AuditAction",
+    "AuditEntry",
+    "Campaign",
+    "ChangeOpportunityStage",
+    "Command",
+    "Contact",
+    "Contract",
+    "ContractStatus",
+    "ConvertLead",
+    "Event",
+    "ForecastCategory",
+    "ImportBatch",
+    "ImportStatus",
+    "JSONValue",
+    "Lead",
+    "LeadConverted",
+    "LeadStatus",
+    "Opportunity",
+    "OpportunityClosed",
+    "OpportunityStageChanged",
+    "OpportunityType",
+    "Order",
+    "OrderStatus",
+    "OutboxMessage",
+    "OutboxStatus",
+    "PriceBookEntry",
+    "Product",
+    "QuarantinedRow",
+    "Quote",
+    "QuoteLine",
+    "QuoteStatus",
+    "Record",
+    "StageChange",
+    "Task",
+    "TaskStatus",
+    "Touchpoint",
+    "UsageRecord",
+    "User",
+    "UserRole",
+    "as_utc",
+    "jsonable",
+    "net_price_after_discount",
+    "new_id",
+    "utc_now",
+]

@@ -1,0 +1,52 @@
+"""The people who sell, market, serve and govern revenue: users with a role on a team."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from l2o.domain.base import Record, new_id, utc_now
+
+__all__ = ["User", "UserRole"]
+
+
+class UserRole(StrEnum):
+    """Where a person sits in the coverage model, and who may approve what."""
+
+    SDR = "sdr"
+    BDR = "bdr"
+    AE = "ae"
+    AM = "am"
+    CSM = "csm"
+    SE = "se"
+    MARKETING = "marketing"
+    MANAGER = "manager"
+    VP_SALES = "vp_sales"
+    CRO = "cro"
+    CFO = "cfo"
+    FOUNDER = "founder"
+    DEAL_DESK = "deal_desk"
+    FINANCE = "finance"
+    REVOPS = "revops"
+    ADMIN = "admin"
+
+
+@dataclass(kw_only=True, eq=False)
+class User(Record):
+    """A person who owns records, receives routed leads or approves discounts.
+
+    ``capacity`` is how many open leads or accounts routing may give them (``None``: no cap).
+    """
+
+    id: str = field(default_factory=new_id)
+    name: str
+    email: str | None = None
+    role: UserRole = UserRole.AE
+    team: str | None = None
+    manager_id: str | None = None
+    active: bool = True
+    capacity: int | None = None
+    created_at: datetime = field(default_factory=utc_now)
+    source_system: str | None = None
+    source_id: str | None = None

@@ -1,0 +1,74 @@
+"""Connecting to the store: one ``Engine`` per database URL, the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Engine, make_url
+
+from l2o.errors import SettingsError, StoreError
+
+__all__ = ["describe_url", "engine_for"]
+
+
+def engine_for(url: str | URL) -> Engine:
+    """An engine for the store at ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``).
+
+    For a SQLite file the parent directory is created, so the default
+    ``sqlite:///./l2o-data/l2o.db`` works on a fresh checkout, and foreign keys are switched on
+    for every connection (SQLite leaves them off by default). Nothing connects until first use.
+
+    >>> engine_for("sqlite://").dialect.name
+    'sqlite'
+    """
+    try:
+        parsed = make_url(url)
+    except (sa.exc.ArgumentError, ValueError) as exc:
+        raise SettingsError(f"database URL {describe_url(url)!r} is not valid: {exc}") from exc
+    options: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        _create_sqlite_directory(parsed)
+    else:
+        # A server may drop idle connections; check before handing one out.
+        options["pool_pre_ping"] = True
+    try:
+        engine = sa.create_engine(parsed, **options)
+    except (sa.exc.ArgumentError, ImportError) as exc:
+        raise SettingsError(f"database URL {describe_url(parsed)!r} cannot be used: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+    return engine
+
+
+def describe_url(url: str | URL) -> str:
+    """``url`` with any password hidden, fit for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError):
+        # Unparseable: still hide whatever sits between "user:" and "@".
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", str(url))
+
+
+def connection_error(url: str | URL, exc: sa.exc.DBAPIError) -> StoreError:
+    """A one-line ``StoreError`` for a database that could not be reached or used."""
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    return StoreError(f"cannot use the database {describe_url(url)}: {reason}")
+
+
+def _create_sqlite_directory(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the directory for {database}: {exc}") from exc
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,212 @@
+"""Tables of the CRM core: people, accounts and contacts, campaigns and touches, leads,
+opportunities and their stage history, tasks."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from l2o.domain import ForecastCategory, LeadStatus, OpportunityType, TaskStatus, UserRole
+from l2o.store.schema._columns import (
+    created_at,
+    metadata,
+    primary_id,
+    ref,
+    source_columns,
+    version,
+)
+from l2o.store.types import JSONData, Money, Percent, TextEnum, UTCDateTime
+
+__all__ = [
+    "accounts",
+    "campaigns",
+    "contacts",
+    "leads",
+    "opportunities",
+    "stage_changes",
+    "tasks",
+    "touchpoints",
+    "users",
+]
+
+
+users = sa.Table(
+    "users",
+    metadata,
+    primary_id(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(320), index=True),
+    sa.Column("role", TextEnum(UserRole), nullable=False),
+    sa.Column("team", sa.String(100)),
+    ref("manager_id", "users"),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("capacity", sa.Integer),
+    created_at(),
+    *source_columns(),
+)
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    primary_id(),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("domain", sa.String(255), index=True),
+    sa.Column("industry", sa.String(100)),
+    sa.Column("employees", sa.Integer),
+    sa.Column("annual_revenue", Money()),
+    sa.Column("country", sa.String(100)),
+    sa.Column("region", sa.String(100)),
+    sa.Column("technologies", JSONData, nullable=False),
+    sa.Column("tier", sa.String(40)),
+    sa.Column("icp_score", sa.Float),
+    ref("owner_id", "users"),
+    ref("parent_id", "accounts"),
+    sa.Column("custom_fields", JSONData, nullable=False),
+    created_at(),
+    *source_columns(),
+    version(),
+)
+
+contacts = sa.Table(
+    "contacts",
+    metadata,
+    primary_id(),
+    ref("account_id", "accounts"),
+    sa.Column("first_name", sa.String(100)),
+    sa.Column("last_name", sa.String(100), nullable=False),
+    sa.Column("email", sa.String(320), index=True),
+    sa.Column("phone", sa.String(50)),
+    sa.Column("title", sa.String(200)),
+    sa.Column("persona", sa.String(60)),
+    ref("owner_id", "users"),
+    created_at(),
+    *source_columns(),
+)
+
+campaigns = sa.Table(
+    "campaigns",
+    metadata,
+    primary_id(),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("channel", sa.String(60)),
+    sa.Column("campaign_type", sa.String(60)),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("start_date", sa.Date),
+    sa.Column("end_date", sa.Date),
+    sa.Column("budget", Money()),
+    sa.Column("currency", sa.String(3), nullable=False),
+    created_at(),
+    *source_columns(),
+)
+
+opportunities = sa.Table(
+    "opportunities",
+    metadata,
+    primary_id(),
+    sa.Column("name", sa.String(255), nullable=False),
+    ref("account_id", "accounts"),
+    ref("owner_id", "users"),
+    sa.Column("pipeline", sa.String(60), nullable=False),
+    sa.Column("stage", sa.String(60), nullable=False, index=True),
+    sa.Column("stage_entered_at", UTCDateTime()),
+    sa.Column("amount", Money()),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("close_date", sa.Date, index=True),
+    sa.Column("probability", Percent()),
+    sa.Column("forecast_category", TextEnum(ForecastCategory), nullable=False),
+    sa.Column("opportunity_type", TextEnum(OpportunityType), nullable=False),
+    created_at(),
+    sa.Column("closed_at", UTCDateTime()),
+    sa.Column("is_closed", sa.Boolean, nullable=False),
+    sa.Column("is_won", sa.Boolean, nullable=False),
+    sa.Column("loss_reason", sa.String(255)),
+    sa.Column("lead_source", sa.String(100)),
+    sa.Column("next_step", sa.String(500)),
+    ref("primary_contact_id", "contacts"),
+    sa.Column("qualification", JSONData, nullable=False),
+    sa.Column("custom_fields", JSONData, nullable=False),
+    *source_columns(),
+    version(),
+)
+
+stage_changes = sa.Table(
+    "stage_changes",
+    metadata,
+    primary_id(),
+    ref("opportunity_id", "opportunities", nullable=False),
+    sa.Column("from_stage", sa.String(60)),
+    sa.Column("to_stage", sa.String(60), nullable=False),
+    sa.Column("changed_at", UTCDateTime(), nullable=False),
+    sa.Column("changed_by", sa.String(36)),
+    sa.Column("amount", Money()),
+    sa.Column("close_date", sa.Date),
+    sa.Column("criteria_met", sa.Boolean),
+    sa.Column("override_reason", sa.String(500)),
+    *source_columns(),
+)
+
+leads = sa.Table(
+    "leads",
+    metadata,
+    primary_id(),
+    sa.Column("first_name", sa.String(100)),
+    sa.Column("last_name", sa.String(100)),
+    sa.Column("email", sa.String(320), index=True),
+    sa.Column("phone", sa.String(50)),
+    sa.Column("company", sa.String(255)),
+    sa.Column("title", sa.String(200)),
+    sa.Column("country", sa.String(100)),
+    sa.Column("lead_source", sa.String(100)),
+    sa.Column("channel", sa.String(60)),
+    sa.Column("status", TextEnum(LeadStatus), nullable=False, index=True),
+    created_at(),
+    sa.Column("mql_at", UTCDateTime()),
+    sa.Column("sql_at", UTCDateTime()),
+    sa.Column("fit_score", sa.Float),
+    sa.Column("engagement_score", sa.Float),
+    ref("owner_id", "users"),
+    sa.Column("routed_at", UTCDateTime()),
+    sa.Column("first_touch_at", UTCDateTime()),
+    sa.Column("converted_at", UTCDateTime()),
+    ref("converted_contact_id", "contacts"),
+    ref("converted_account_id", "accounts"),
+    ref("converted_opportunity_id", "opportunities"),
+    sa.Column("disqualification_reason", sa.String(255)),
+    sa.Column("custom_fields", JSONData, nullable=False),
+    *source_columns(),
+    version(),
+)
+
+touchpoints = sa.Table(
+    "touchpoints",
+    metadata,
+    primary_id(),
+    sa.Column("occurred_at", UTCDateTime(), nullable=False, index=True),
+    sa.Column("touch_type", sa.String(60), nullable=False),
+    sa.Column("channel", sa.String(60)),
+    ref("campaign_id", "campaigns"),
+    ref("lead_id", "leads"),
+    ref("contact_id", "contacts"),
+    ref("account_id", "accounts"),
+    ref("opportunity_id", "opportunities"),
+    ref("user_id", "users"),
+    sa.Column("details", JSONData, nullable=False),
+    *source_columns(),
+)
+
+tasks = sa.Table(
+    "tasks",
+    metadata,
+    primary_id(),
+    sa.Column("subject", sa.String(255), nullable=False),
+    ref("owner_id", "users"),
+    sa.Column("due_date", sa.Date),
+    sa.Column("status", TextEnum(TaskStatus), nullable=False),
+    sa.Column("priority", sa.String(20), nullable=False),
+    sa.Column("related_type", sa.String(40)),
+    # Not a foreign key: a task may point at any kind of record (named by related_type).
+    sa.Column("related_id", sa.String(36), index=True),
+    sa.Column("description", sa.Text),
+    created_at(),
+    sa.Column("completed_at", UTCDateTime()),
+    *source_columns(),
+)

@@ -1,0 +1,223 @@
+"""The unit of work: one transaction per use case, with its repositories, audit and outbox.
+
+::
+
+    engine = engine_for(settings.database_url)
+    with SqlAlchemyUnitOfWork(engine, actor=user.id, source="api") as uow:
+        opp = uow.opportunities.get(opportunity_id)
+        change = opp.move_to_stage("Proposal", at=utc_now(), by=user.id)
+        uow.publish(OpportunityStageChanged.of(opp, change))
+        uow.commit()
+
+Leaving the block without ``commit()`` (or by an exception) rolls everything back: the
+change, its audit rows and its outbox messages together. Records read in the block stay
+usable after it (they are not expired at commit).
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from l2o import domain
+from l2o.errors import StaleRecord, StoreError
+from l2o.store.audit import AuditLog
+from l2o.store.engine import connection_error
+from l2o.store.mapping import VERSIONED_RECORDS, start_mappers
+from l2o.store.migrate import ensure_current
+from l2o.store.repositories import (
+    AuditRepository,
+    ImportableRepository,
+    OutboxRepository,
+    Repository,
+)
+
+__all__ = ["SqlAlchemyUnitOfWork"]
+
+_VERSIONED_CANDIDATES = "l2o.versioned_candidates"
+
+
+class SqlAlchemyUnitOfWork:
+    """A transaction on the store with one repository per aggregate.
+
+    ``actor`` (a user id) and ``source`` (``app``, ``api``, ``import:hubspot``...) are written
+    on every audit row. Opening it on a database whose schema is behind the code raises
+    ``MigrationError``.
+    """
+
+    users: ImportableRepository[domain.User]
+    accounts: ImportableRepository[domain.Account]
+    contacts: ImportableRepository[domain.Contact]
+    campaigns: ImportableRepository[domain.Campaign]
+    touchpoints: ImportableRepository[domain.Touchpoint]
+    leads: ImportableRepository[domain.Lead]
+    opportunities: ImportableRepository[domain.Opportunity]
+    stage_changes: ImportableRepository[domain.StageChange]
+    products: ImportableRepository[domain.Product]
+    price_book: ImportableRepository[domain.PriceBookEntry]
+    quotes: ImportableRepository[domain.Quote]
+    approvals: Repository[domain.Approval]
+    orders: ImportableRepository[domain.Order]
+    contracts: ImportableRepository[domain.Contract]
+    usage: ImportableRepository[domain.UsageRecord]
+    tasks: ImportableRepository[domain.Task]
+    import_batches: Repository[domain.ImportBatch]
+    quarantine: Repository[domain.QuarantinedRow]
+    audit: AuditRepository
+    outbox: OutboxRepository
+
+    def __init__(self, engine: Engine, *, actor: str | None = None, source: str = "app") -> None:
+        start_mappers()
+        self.engine = engine
+        self.audit_log = AuditLog(actor=actor, source=source)
+        self._session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """The open session (for the store's own code and for tests; services use repositories)."""
+        if self._session is None:
+            raise StoreError("the unit of work is not open: use it in a `with` block")
+        return self._session
+
+    def __enter__(self) -> Self:
+        try:
+            ensure_current(self.engine)
+        except sa.exc.DBAPIError as exc:
+            raise connection_error(self.engine.url, exc) from exc
+        session = self._session_factory()
+        self.audit_log.attach(session)
+        sa.event.listen(session, "before_flush", _remember_versioned_candidates)
+        sa.event.listen(session, "after_flush", self._note_flush)
+        # The session only holds weak references to unmodified records, so one edited in
+        # place (a JSON field) and then dropped by the caller would vanish before commit
+        # and its change with it. Records loaded by this unit of work live as long as it.
+        self._loaded: list[object] = []
+        sa.event.listen(session, "loaded_as_persistent", self._keep_loaded)
+        self._session = session
+        self._uncommitted_flush = False
+        self._open_repositories(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            if not (self._uncommitted_flush or session.new or session.dirty or session.deleted):
+                # Nothing to undo: detach the records as they are, so what was read stays
+                # readable after the block (a rollback would expire it).
+                session.expunge_all()
+            session.rollback()
+        finally:
+            session.close()
+            self._session = None
+            self._loaded = []
+        if isinstance(exc, StaleDataError):
+            # An autoflush inside the block hit the optimistic lock: say which record.
+            raise self._stale_record(session) from exc
+
+    def commit(self) -> None:
+        """Write everything done so far in one transaction, with its audit and outbox rows."""
+        session = self.session
+        self.audit_log.flag_in_place_changes(session)
+        try:
+            session.commit()
+            self._uncommitted_flush = False
+        except StaleDataError as exc:
+            session.rollback()
+            raise self._stale_record(session) from exc
+        except sa.exc.IntegrityError as exc:
+            session.rollback()
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+            raise StoreError(f"the change breaks a rule of the store: {reason}") from exc
+
+    def rollback(self) -> None:
+        """Undo everything since the last commit."""
+        self.session.rollback()
+        self._uncommitted_flush = False
+
+    def flush(self) -> None:
+        """Send pending changes to the database without committing (e.g. to see ids' rows)."""
+        try:
+            self.session.flush()
+        except StaleDataError as exc:
+            self.session.rollback()
+            raise self._stale_record(self.session) from exc
+
+    def publish(self, event: domain.Event) -> domain.OutboxMessage:
+        """Queue ``event`` in the outbox, in this transaction: it exists only if the change does."""
+        message = domain.OutboxMessage(event_type=event.event_type, payload=event.to_payload())
+        self.session.add(message)
+        return message
+
+    @property
+    def actor(self) -> str | None:
+        """The user id audit rows are written under."""
+        return self.audit_log.actor
+
+    @actor.setter
+    def actor(self, value: str | None) -> None:
+        self.audit_log.actor = value
+
+    def _keep_loaded(self, _session: Session, record: object) -> None:
+        self._loaded.append(record)
+
+    def _note_flush(self, _session: Session, _context: object) -> None:
+        self._uncommitted_flush = True
+
+    def _open_repositories(self, session: Session) -> None:
+        self.users = ImportableRepository(session, domain.User)
+        self.accounts = ImportableRepository(session, domain.Account)
+        self.contacts = ImportableRepository(session, domain.Contact)
+        self.campaigns = ImportableRepository(session, domain.Campaign)
+        self.touchpoints = ImportableRepository(session, domain.Touchpoint)
+        self.leads = ImportableRepository(session, domain.Lead)
+        self.opportunities = ImportableRepository(session, domain.Opportunity)
+        self.stage_changes = ImportableRepository(session, domain.StageChange)
+        self.products = ImportableRepository(session, domain.Product)
+        self.price_book = ImportableRepository(session, domain.PriceBookEntry)
+        self.quotes = ImportableRepository(session, domain.Quote)
+        self.approvals = Repository(session, domain.Approval)
+        self.orders = ImportableRepository(session, domain.Order)
+        self.contracts = ImportableRepository(session, domain.Contract)
+        self.usage = ImportableRepository(session, domain.UsageRecord)
+        self.tasks = ImportableRepository(session, domain.Task)
+        self.import_batches = Repository(session, domain.ImportBatch)
+        self.quarantine = Repository(session, domain.QuarantinedRow)
+        self.audit = AuditRepository(session)
+        self.outbox = OutboxRepository(session)
+
+    def _stale_record(self, session: Session) -> StaleRecord:
+        """The ``StaleRecord`` for the versioned record whose stored version moved on."""
+        candidates: list[tuple[type[Any], str, int]] = session.info.get(_VERSIONED_CANDIDATES, [])
+        with self.engine.connect() as connection:
+            for record_class, record_id, version in candidates:
+                table = sa.inspect(record_class).local_table
+                stored = connection.scalar(
+                    sa.select(table.c.version).where(table.c.id == record_id)
+                )
+                if stored != version:
+                    return StaleRecord(record_class.__name__, record_id, version)
+        if candidates:
+            record_class, record_id, version = candidates[0]
+            return StaleRecord(record_class.__name__, record_id, version)
+        return StaleRecord("record", "?", 0)
+
+
+def _remember_versioned_candidates(session: Session, _context: object, _objects: object) -> None:
+    # Before each flush, note the versioned records it may update or delete, with the
+    # version they were read at, so a stale write can be traced to its record.
+    session.info[_VERSIONED_CANDIDATES] = [
+        (type(record), record.id, record.version)
+        for record in (*session.dirty, *session.deleted)
+        if type(record) in VERSIONED_RECORDS
+    ]
