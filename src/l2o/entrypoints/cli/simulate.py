@@ -1,0 +1,123 @@
+"""``l2o simulate`` - generate a company's Lead-to-Order history with known maturity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from l2o.simulate import (
+    PROFILES,
+    STEPS,
+    TABLE_ORDER,
+    MaturityError,
+    parse_maturity_overrides,
+    resolve_maturity,
+    write_csv,
+    write_truth,
+)
+from l2o.simulate import simulate as simulate_company
+
+DEFAULT_CSV_DIR = Path("l2o-data/simulated")
+
+
+def _progress_step(progress: Progress, task: TaskID) -> Callable[[str], None]:
+    """A ``progress`` callback that advances ``task`` one step and shows the step's name."""
+
+    def step(name: str) -> None:
+        progress.update(task, advance=1, description=name)
+
+    return step
+
+
+def simulate(
+    profile: str = typer.Option(
+        "defined", "--profile", help=f"Company archetype: {', '.join(PROFILES)}."
+    ),
+    maturity: str | None = typer.Option(
+        None,
+        "--maturity",
+        help="Override levels, e.g. icp=1,pipeline=3 (keys: icp, pipeline, signals, "
+        "commercial, pricing, lifecycle, technology; levels 0-4).",
+    ),
+    leads: int = typer.Option(10_000, "--leads", min=100, help="Number of leads to generate."),
+    months: int = typer.Option(24, "--months", min=3, max=120, help="Months of history."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Random seed: same seed, same company."),
+    db: str | None = typer.Option(
+        None, "--db", help="Write into the store at this database URL.", show_default=False
+    ),
+    csv_dir: Path | None = typer.Option(
+        None, "--csv-dir", help="Write the neutral CSV set into this folder.", show_default=False
+    ),
+    truth: Path | None = typer.Option(
+        None,
+        "--truth",
+        help="Where to write truth.json (default: CSV_DIR/truth.json, else ./truth.json); "
+        "architecture.yaml and duplicates.csv go beside it.",
+        show_default=False,
+    ),
+) -> None:
+    """Simulate a B2B company's Lead-to-Order history with known maturity."""
+    console = Console(stderr=True)
+    try:
+        overrides = parse_maturity_overrides(maturity)
+        level = resolve_maturity(profile, overrides)
+    except MaturityError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if db is not None:
+        # The store writer waits on a bulk-insert API in l2o.store; say so rather than half-write.
+        raise typer.BadParameter(
+            "writing a simulated company into the store is not available yet; "
+            "use --csv-dir and import the CSV files",
+            param_hint="--db",
+        )
+    if db is None and csv_dir is None:
+        csv_dir = DEFAULT_CSV_DIR
+        console.print(f"No --db or --csv-dir given: writing CSV files to {csv_dir}/")
+    truth_path = truth or (csv_dir / "truth.json" if csv_dir else Path("truth.json"))
+
+    with Progress(
+        TextColumn("{task.description:<26}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("simulating", total=len(STEPS))
+        company = simulate_company(
+            profile,
+            level,
+            leads=leads,
+            months=months,
+            seed=seed,
+            progress=_progress_step(progress, task),
+        )
+        progress.update(task, completed=len(STEPS))
+        written: list[str] = []
+        if csv_dir is not None:
+            writing = progress.add_task("writing CSV", total=len(TABLE_ORDER))
+            write_csv(company, csv_dir, progress=_progress_step(progress, writing))
+            written.append(f"CSV files: {csv_dir}/")
+        paths = write_truth(company, truth_path)
+
+    summary = Table(title=f"Simulated company: {profile} (seed {seed})")
+    summary.add_column("record type")
+    summary.add_column("rows", justify="right")
+    for name, rows in company.counts().items():
+        summary.add_row(name, f"{rows:,}")
+    summary.add_row("duplicates (truth)", f"{len(company.duplicates):,}")
+    out = Console()
+    out.print(summary)
+    dims = ", ".join(f"{k}={v}" for k, v in level.dimensions().items())
+    out.print(f"Maturity: {dims}; technology={level.technology}; index {level.index:.2f}")
+    for line in written:
+        out.print(f"Wrote {line}")
+    out.print(
+        f"Wrote truth: {paths['truth']} (with {paths['architecture'].name}, "
+        f"{paths['duplicates'].name})"
+    )
