@@ -82,7 +82,7 @@ def _icp(level: int) -> dict[str, Any] | None:
             {
                 "id": "too_small",
                 "reason": "Under 10 employees cannot use a team product",
-                "when": {"field": "employee_count", "operator": "lt", "value": 10},
+                "when": {"field": "employees", "operator": "lt", "value": 10},
             }
         ]
         spec["personas"] = [

@@ -6,7 +6,7 @@ record match?". They share this one structure, which the engine evaluates withou
     all:
       - {field: country, operator: in, value: [US, CA]}
       - any:
-          - {field: employee_count, operator: gte, value: 200}
+          - {field: employees, operator: gte, value: 200}
           - {field: annual_revenue, operator: gte, value: 50000000}
 """
 

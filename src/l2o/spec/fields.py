@@ -1,9 +1,11 @@
-"""The record fields a spec may name: the standard ones every L2O record has, plus custom ones.
+"""The record fields a spec may name: stored, qualification, derived, plus custom ones.
 
 Stage gates, scoring rules, routing conditions and workflows all name fields of a lead,
-contact, account or opportunity. Listing the standard names here (the domain records carry
-the same names) and letting a spec declare its own under ``custom_fields`` is what lets the
-loader catch ``budget_confirmd`` before a stage gate silently never opens.
+contact, account or opportunity. Stored fields carry the domain records' names,
+qualification elements live in an opportunity's ``qualification`` map, and derived fields
+say how the engine computes them. A spec declares its own under ``custom_fields``. Knowing
+every name is what lets the loader catch ``budget_confirmd`` before a stage gate silently
+never opens.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from pydantic import Field
 from l2o.spec._base import Identifier, SpecModel
 
 __all__ = [
+    "DERIVED_FIELDS",
+    "QUALIFICATION_FIELDS",
     "STANDARD_FIELDS",
+    "STORED_FIELDS",
     "CustomField",
     "CustomFields",
     "FieldCatalog",
@@ -27,106 +32,151 @@ __all__ = [
 RecordType = Literal["lead", "contact", "account", "opportunity"]
 """The kinds of revenue record a spec can talk about."""
 
-_PERSON = ("first_name", "last_name", "email", "phone", "title", "country", "state", "city")
-_FIRMOGRAPHIC = ("industry", "employee_count", "annual_revenue", "technologies", "website")
-_SYSTEM = ("id", "owner_id", "created_at", "updated_at")
-
-STANDARD_FIELDS: Mapping[RecordType, frozenset[str]] = {
-    "lead": frozenset(
-        (
-            *_PERSON,
-            *_FIRMOGRAPHIC,
-            *_SYSTEM,
-            "company",
-            "source",
-            "source_detail",
-            "campaign_id",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "status",
-            "lifecycle_stage",
-            "score",
-            "fit_score",
-            "engagement_score",
-            "segment",
-            "account_id",
-            "converted_at",
-            "disqualified_reason",
-        )
+# Fields stored on the records themselves: the same names as the ``l2o.domain`` classes
+# (a test keeps the two in step).
+_STORED: Mapping[RecordType, tuple[str, ...]] = {
+    "lead": (
+        "id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "company",
+        "title",
+        "country",
+        "lead_source",
+        "channel",
+        "status",
+        "created_at",
+        "mql_at",
+        "sql_at",
+        "fit_score",
+        "engagement_score",
+        "owner_id",
+        "routed_at",
+        "first_touch_at",
+        "converted_at",
+        "converted_contact_id",
+        "converted_account_id",
+        "converted_opportunity_id",
+        "disqualification_reason",
     ),
-    "contact": frozenset(
-        (*_PERSON, *_SYSTEM, "account_id", "role", "persona", "lifecycle_stage", "lead_id")
+    "contact": (
+        "id",
+        "account_id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "title",
+        "persona",
+        "owner_id",
+        "created_at",
     ),
-    "account": frozenset(
-        (
-            *_FIRMOGRAPHIC,
-            *_SYSTEM,
-            "name",
-            "domain",
-            "country",
-            "state",
-            "city",
-            "segment",
-            "icp_tier",
-            "fit_score",
-            "type",
-            "parent_account_id",
-            "territory",
-            "arr",
-            "health_score",
-            "customer_since",
-            "renewal_date",
-            "contract_end_date",
-            "seats_purchased",
-            "seats_active",
-            "product_usage",
-            "nps",
-            "open_support_tickets",
-            "executive_sponsor_id",
-            "payment_status",
-        )
+    "account": (
+        "id",
+        "name",
+        "domain",
+        "industry",
+        "employees",
+        "annual_revenue",
+        "country",
+        "region",
+        "technologies",
+        "tier",
+        "icp_score",
+        "owner_id",
+        "parent_id",
+        "created_at",
     ),
-    "opportunity": frozenset(
-        (
-            *_SYSTEM,
-            "name",
-            "account_id",
-            "pipeline",
-            "deal_type",
-            "stage",
-            "amount",
-            "currency",
-            "close_date",
-            "probability",
-            "forecast_category",
-            "next_step",
-            "primary_contact_id",
-            "lead_source",
-            "competitor",
-            "loss_reason",
-            "metrics",
-            "economic_buyer",
-            "decision_maker",
-            "decision_criteria",
-            "decision_process",
-            "paper_process",
-            "identified_pain",
-            "champion",
-            "budget",
-            "authority",
-            "need",
-            "timeline",
-            "discount_percent",
-            "term_months",
-            "quote_id",
-            "closed_at",
-            "is_won",
-            "is_closed",
-        )
+    "opportunity": (
+        "id",
+        "name",
+        "account_id",
+        "owner_id",
+        "pipeline",
+        "stage",
+        "stage_entered_at",
+        "amount",
+        "currency",
+        "close_date",
+        "probability",
+        "forecast_category",
+        "opportunity_type",
+        "created_at",
+        "closed_at",
+        "is_closed",
+        "is_won",
+        "loss_reason",
+        "lead_source",
+        "next_step",
+        "primary_contact_id",
     ),
 }
-"""Standard field names per record type; the domain records carry the same names."""
+
+QUALIFICATION_FIELDS: frozenset[str] = frozenset(
+    (
+        # MEDDICC
+        "metrics",
+        "economic_buyer",
+        "decision_criteria",
+        "decision_process",
+        "paper_process",
+        "identified_pain",
+        "champion",
+        "competitor",
+        # BANT
+        "budget",
+        "authority",
+        "need",
+        "timeline",
+        "decision_maker",
+    )
+)
+"""Qualification elements an opportunity records (kept in its ``qualification`` map)."""
+
+DERIVED_FIELDS: Mapping[RecordType, Mapping[str, str]] = {
+    "lead": {
+        "account_id": "the account the lead matches (lead-to-account matching)",
+        "industry": "the matched account's industry",
+        "employees": "the matched account's employee count",
+        "annual_revenue": "the matched account's annual revenue",
+        "technologies": "the matched account's technologies",
+        "score": "fit_score + engagement_score",
+    },
+    "contact": {},
+    "account": {
+        "arr": "sum of ARR over the account's active contracts",
+        "customer_since": "start date of the account's first contract",
+        "renewal_date": "end date of the account's active contract that ends first",
+        "seats_purchased": "licensed seats on the active contracts",
+        "seats_active": "active seats as a percentage of seats purchased (usage records)",
+        "product_usage": "usage over the last 30 days as a percentage of the prior 90-day mean",
+        "open_support_tickets": "support tickets not yet closed",
+        "nps": "net promoter score from the latest survey responses",
+        "health_score": "the lifecycle health score (lifecycle.health_score components)",
+    },
+    "opportunity": {
+        "days_in_stage": "days since stage_entered_at",
+        "discount_percent": "the largest line discount on the opportunity's primary quote",
+        "term_months": "contract term of the opportunity's primary quote",
+        "quote_id": "the opportunity's primary quote",
+    },
+}
+"""Fields the engine computes from related records; each says how."""
+
+STANDARD_FIELDS: Mapping[RecordType, frozenset[str]] = {
+    record: frozenset(stored)
+    | frozenset(DERIVED_FIELDS[record])
+    | (QUALIFICATION_FIELDS if record == "opportunity" else frozenset())
+    for record, stored in _STORED.items()
+}
+"""Every field name a rule may use per record type without declaring it as a custom field."""
+
+STORED_FIELDS: Mapping[RecordType, frozenset[str]] = {
+    record: frozenset(names) for record, names in _STORED.items()
+}
+"""The fields stored on each record, named as in ``l2o.domain``."""
 
 
 FieldType = Literal["text", "number", "currency", "percent", "boolean", "date", "picklist"]

@@ -24,7 +24,7 @@ money = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, all
 scalars = st.one_of(
     text, st.integers(-(10**6), 10**6), st.booleans(), st.floats(-1e6, 1e6, allow_nan=False)
 )
-FIELDS = ["country", "industry", "employee_count", "owner_id", "created_at"]
+FIELDS = ["country", "industry", "employees", "owner_id", "created_at"]
 
 
 def _unique_ids(min_size: int = 0, max_size: int = 4) -> st.SearchStrategy[list[str]]:
