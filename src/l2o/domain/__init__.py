@@ -11,7 +11,14 @@ from l2o.domain.audit import AuditAction, AuditEntry
 from l2o.domain.base import JSONValue, Record, as_utc, jsonable, new_id, utc_now
 from l2o.domain.catalog import PriceBookEntry, Product
 from l2o.domain.commands import ChangeOpportunityStage, Command, ConvertLead
-from l2o.domain.contracts import Contract, ContractStatus, Order, OrderStatus, UsageRecord
+from l2o.domain.contracts import (
+    Contract,
+    ContractStatus,
+    ContractType,
+    Order,
+    OrderStatus,
+    UsageRecord,
+)
 from l2o.domain.events import (
     ApprovalDecided,
     Event,
@@ -22,13 +29,23 @@ from l2o.domain.events import (
 from l2o.domain.imports import ImportBatch, ImportStatus, QuarantinedRow
 from l2o.domain.leads import Lead, LeadStatus
 from l2o.domain.marketing import Campaign, Touchpoint
-from l2o.domain.opportunities import ForecastCategory, Opportunity, OpportunityType, StageChange
+from l2o.domain.merges import MERGEABLE_RECORDS, Merge, MergeableRecord, merge_records
+from l2o.domain.opportunities import (
+    ForecastCategory,
+    Opportunity,
+    OpportunityFieldChange,
+    OpportunityType,
+    StageChange,
+)
 from l2o.domain.outbox import OutboxMessage, OutboxStatus
 from l2o.domain.people import User, UserRole
 from l2o.domain.quotes import Quote, QuoteLine, QuoteStatus, net_price_after_discount
+from l2o.domain.support import SupportTicket, TicketStatus
 from l2o.domain.tasks import Task, TaskStatus
+from l2o.domain.territories import Territory
 
 __all__ = [
+    "MERGEABLE_RECORDS",
     "Account",
     "Approval",
     "ApprovalDecided",
@@ -41,6 +58,7 @@ __all__ = [
     "Contact",
     "Contract",
     "ContractStatus",
+    "ContractType",
     "ConvertLead",
     "Event",
     "ForecastCategory",
@@ -50,8 +68,11 @@ __all__ = [
     "Lead",
     "LeadConverted",
     "LeadStatus",
+    "Merge",
+    "MergeableRecord",
     "Opportunity",
     "OpportunityClosed",
+    "OpportunityFieldChange",
     "OpportunityStageChanged",
     "OpportunityType",
     "Order",
@@ -66,14 +87,18 @@ __all__ = [
     "QuoteStatus",
     "Record",
     "StageChange",
+    "SupportTicket",
     "Task",
     "TaskStatus",
+    "Territory",
+    "TicketStatus",
     "Touchpoint",
     "UsageRecord",
     "User",
     "UserRole",
     "as_utc",
     "jsonable",
+    "merge_records",
     "net_price_after_discount",
     "new_id",
     "utc_now",

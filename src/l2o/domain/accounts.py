@@ -18,6 +18,9 @@ class Account(Record):
 
     ``tier`` and ``icp_score`` are set by the engine from the architecture's ICP;
     ``technologies`` is the installed stack (technographics) as a list of names.
+    ``segment`` (one of the architecture's segment ids) and ``territory_id`` place it in the
+    coverage model; ``health_score`` (0-100) is the latest lifecycle health score.
+    ``merged_into_id`` is set on a duplicate merged into another account (see ``Merge``).
     """
 
     id: str = field(default_factory=new_id)
@@ -33,8 +36,12 @@ class Account(Record):
     icp_score: float | None = None
     owner_id: str | None = None
     parent_id: str | None = None
+    segment: str | None = None
+    territory_id: str | None = None
+    health_score: float | None = None
     custom_fields: dict[str, Any] = field(default_factory=dict)
     created_at: datetime = field(default_factory=utc_now)
+    merged_into_id: str | None = None
     source_system: str | None = None
     source_id: str | None = None
     version: int = 0
@@ -42,7 +49,10 @@ class Account(Record):
 
 @dataclass(kw_only=True, eq=False)
 class Contact(Record):
-    """A person at an account; ``persona`` is their buying role (e.g. economic buyer)."""
+    """A person at an account; ``persona`` is their buying role (e.g. economic buyer).
+
+    ``merged_into_id`` is set on a duplicate merged into another contact (see ``Merge``).
+    """
 
     id: str = field(default_factory=new_id)
     account_id: str | None = None
@@ -54,6 +64,7 @@ class Contact(Record):
     persona: str | None = None
     owner_id: str | None = None
     created_at: datetime = field(default_factory=utc_now)
+    merged_into_id: str | None = None
     source_system: str | None = None
     source_id: str | None = None
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from l2o.domain.base import Record, new_id, utc_now
 
-__all__ = ["Contract", "ContractStatus", "Order", "OrderStatus", "UsageRecord"]
+__all__ = ["Contract", "ContractStatus", "ContractType", "Order", "OrderStatus", "UsageRecord"]
 
 
 class OrderStatus(StrEnum):
@@ -28,6 +28,14 @@ class ContractStatus(StrEnum):
     EXPIRED = "expired"
     CANCELLED = "cancelled"
     RENEWED = "renewed"
+
+
+class ContractType(StrEnum):
+    """Why a contract exists: a first subscription, more on top of one, or its next term."""
+
+    NEW = "new"
+    EXPANSION = "expansion"
+    RENEWAL = "renewal"
 
 
 @dataclass(kw_only=True, eq=False)
@@ -51,8 +59,10 @@ class Order(Record):
 class Contract(Record):
     """A subscription over a term: the ARR it carries and the contract it renews.
 
-    ``renewal_of_id`` links a renewal to the contract it replaces, which is how gross and net
-    revenue retention are traced across terms.
+    ``renewal_of_id`` links a renewal to the contract it replaces, and ``parent_contract_id``
+    an expansion to the contract it is co-termed with, which is how gross and net revenue
+    retention are traced across terms. ``contract_type`` says which of the three it is
+    (``None``: the source did not say).
     """
 
     id: str = field(default_factory=new_id)
@@ -60,6 +70,8 @@ class Contract(Record):
     opportunity_id: str | None = None
     order_id: str | None = None
     renewal_of_id: str | None = None
+    parent_contract_id: str | None = None
+    contract_type: ContractType | None = None
     status: ContractStatus = ContractStatus.ACTIVE
     start_date: date
     end_date: date
@@ -90,7 +102,11 @@ class Contract(Record):
 
 @dataclass(kw_only=True, eq=False)
 class UsageRecord(Record):
-    """A measured quantity of a metric an account used (seats, API calls) at a moment."""
+    """A measured quantity of a metric an account used (seats, API calls) at a moment.
+
+    ``licensed_seats`` is how many seats the contract allowed then, so utilisation
+    (``quantity`` of active users over licensed seats) reads from one row.
+    """
 
     id: str = field(default_factory=new_id)
     account_id: str
@@ -98,5 +114,6 @@ class UsageRecord(Record):
     metric: str
     quantity: Decimal
     occurred_at: datetime
+    licensed_seats: int | None = None
     source_system: str | None = None
     source_id: str | None = None

@@ -30,7 +30,8 @@ class Lead(Record):
 
     The timestamps (``mql_at``, ``sql_at``, ``routed_at``, ``first_touch_at``,
     ``converted_at``) are what speed-to-lead and funnel conversion are measured from, so the
-    methods below set each one once and never move it.
+    methods below set each one once and never move it. ``merged_into_id`` is set on a
+    duplicate merged into another lead (see ``Merge``).
     """
 
     id: str = field(default_factory=new_id)
@@ -58,6 +59,7 @@ class Lead(Record):
     converted_opportunity_id: str | None = None
     disqualification_reason: str | None = None
     custom_fields: dict[str, Any] = field(default_factory=dict)
+    merged_into_id: str | None = None
     source_system: str | None = None
     source_id: str | None = None
     version: int = 0

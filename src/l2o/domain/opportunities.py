@@ -1,4 +1,4 @@
-"""Opportunities (deals) and the history of their stage changes."""
+"""Opportunities (deals), the history of their stage changes and of their other fields."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ from typing import Any
 
 from l2o.domain.base import Record, as_utc, new_id, utc_now
 
-__all__ = ["ForecastCategory", "Opportunity", "OpportunityType", "StageChange"]
+__all__ = [
+    "ForecastCategory",
+    "Opportunity",
+    "OpportunityFieldChange",
+    "OpportunityType",
+    "StageChange",
+]
 
 
 class OpportunityType(StrEnum):
@@ -51,6 +57,45 @@ class StageChange(Record):
     override_reason: str | None = None
     source_system: str | None = None
     source_id: str | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class OpportunityFieldChange(Record):
+    """One edit of a deal field other than its stage: from what, to what, when and by whom.
+
+    Values are kept as the text the source shows (dates as ``2025-06-30``, amounts as
+    ``12500.00``), since one history mixes fields of every type. Salesforce's
+    OpportunityFieldHistory and HubSpot's deal property history land here; a change of
+    ``close_date`` to a later day is a slip (``close_date_slip_days``).
+    """
+
+    id: str = field(default_factory=new_id)
+    opportunity_id: str
+    field: str
+    old_value: str | None = None
+    new_value: str | None = None
+    changed_at: datetime
+    changed_by: str | None = None
+    source_system: str | None = None
+    source_id: str | None = None
+
+    def close_date_slip_days(self) -> int | None:
+        """Days the expected close date moved (later is positive), for a ``close_date`` change.
+
+        ``None`` for other fields, or when either value is missing or not an ISO date.
+
+        >>> OpportunityFieldChange(opportunity_id="o", field="close_date",
+        ...     old_value="2025-03-31", new_value="2025-04-30",
+        ...     changed_at=utc_now()).close_date_slip_days()
+        30
+        """
+        if self.field != "close_date" or not self.old_value or not self.new_value:
+            return None
+        try:
+            old, new = date.fromisoformat(self.old_value), date.fromisoformat(self.new_value)
+        except ValueError:
+            return None
+        return (new - old).days
 
 
 @dataclass(kw_only=True, eq=False)

@@ -36,7 +36,8 @@ class UserRole(StrEnum):
 class User(Record):
     """A person who owns records, receives routed leads or approves discounts.
 
-    ``capacity`` is how many open leads or accounts routing may give them (``None``: no cap).
+    ``capacity`` is how many open leads or accounts routing may give them (``None``: no cap);
+    ``territory_id`` is the territory they cover, if coverage is cut into territories.
     """
 
     id: str = field(default_factory=new_id)
@@ -47,6 +48,7 @@ class User(Record):
     manager_id: str | None = None
     active: bool = True
     capacity: int | None = None
+    territory_id: str | None = None
     created_at: datetime = field(default_factory=utc_now)
     source_system: str | None = None
     source_id: str | None = None

@@ -87,6 +87,9 @@ _STORED: Mapping[RecordType, tuple[str, ...]] = {
         "icp_score",
         "owner_id",
         "parent_id",
+        "segment",
+        "territory_id",
+        "health_score",
         "created_at",
     ),
     "opportunity": (
@@ -154,7 +157,6 @@ DERIVED_FIELDS: Mapping[RecordType, Mapping[str, str]] = {
         "product_usage": "usage over the last 30 days as a percentage of the prior 90-day mean",
         "open_support_tickets": "support tickets not yet closed",
         "nps": "net promoter score from the latest survey responses",
-        "health_score": "the lifecycle health score (lifecycle.health_score components)",
     },
     "opportunity": {
         "days_in_stage": "days since stage_entered_at",

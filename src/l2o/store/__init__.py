@@ -28,7 +28,9 @@ from l2o.store.migrate import (
 )
 from l2o.store.repositories import (
     AuditRepository,
+    FieldChangeRepository,
     ImportableRepository,
+    MergeRepository,
     OutboxRepository,
     Repository,
 )
@@ -42,7 +44,9 @@ __all__ = [
     "VERSIONED_RECORDS",
     "AuditLog",
     "AuditRepository",
+    "FieldChangeRepository",
     "ImportableRepository",
+    "MergeRepository",
     "OutboxRepository",
     "Repository",
     "SqlAlchemyUnitOfWork",

@@ -12,8 +12,8 @@ How it works, and why this way:
   cannot see, are found at commit by ``flag_in_place_changes`` comparing against the
   kept copy, so ``opp.qualification["champion"] = "Ana"`` is both saved and audited.
 
-Append-only records (stage changes, touchpoints, usage, the audit log and outbox
-themselves, import batches) are not audited: they are history already.
+Append-only records (stage and field changes, touchpoints, usage, the audit log and
+outbox themselves, import batches, merges) are not audited: they are history already.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ __all__ = ["AUDITED_RECORDS", "AuditLog", "track_loaded_values"]
 #: Record classes whose field changes are written to the audit log.
 AUDITED_RECORDS: frozenset[type[domain.Record]] = frozenset(
     {
+        domain.Territory,
         domain.User,
         domain.Account,
         domain.Contact,
@@ -48,6 +49,7 @@ AUDITED_RECORDS: frozenset[type[domain.Record]] = frozenset(
         domain.Order,
         domain.Contract,
         domain.Task,
+        domain.SupportTicket,
     }
 )
 

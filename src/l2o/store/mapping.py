@@ -36,6 +36,7 @@ VERSIONED_RECORDS: tuple[type[domain.Record], ...] = (
 
 # Every record class and its table, parents before children.
 _TABLES: tuple[tuple[type[domain.Record], sa.Table], ...] = (
+    (domain.Territory, schema.territories),
     (domain.User, schema.users),
     (domain.Account, schema.accounts),
     (domain.Contact, schema.contacts),
@@ -44,6 +45,7 @@ _TABLES: tuple[tuple[type[domain.Record], sa.Table], ...] = (
     (domain.Touchpoint, schema.touchpoints),
     (domain.StageChange, schema.stage_changes),
     (domain.Opportunity, schema.opportunities),
+    (domain.OpportunityFieldChange, schema.opportunity_field_changes),
     (domain.Product, schema.products),
     (domain.PriceBookEntry, schema.price_book_entries),
     (domain.QuoteLine, schema.quote_lines),
@@ -52,11 +54,13 @@ _TABLES: tuple[tuple[type[domain.Record], sa.Table], ...] = (
     (domain.Order, schema.orders),
     (domain.Contract, schema.contracts),
     (domain.UsageRecord, schema.usage_records),
+    (domain.SupportTicket, schema.support_tickets),
     (domain.Task, schema.tasks),
     (domain.AuditEntry, schema.audit_log),
     (domain.OutboxMessage, schema.outbox),
     (domain.ImportBatch, schema.import_batches),
     (domain.QuarantinedRow, schema.quarantined_rows),
+    (domain.Merge, schema.merges),
 )
 
 _lock = threading.Lock()

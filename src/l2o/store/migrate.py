@@ -104,19 +104,48 @@ def _migrate(
     engine = _engine(url)
     _checked_engines.discard(engine)
     try:
-        with engine.begin() as connection:
-            before = MigrationContext.configure(connection).get_current_revision()
-            config = alembic_config(connection)
-            if upgrading:
-                command.upgrade(config, revision)
-            else:
-                command.downgrade(config, revision)
-            after = MigrationContext.configure(connection).get_current_revision()
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                _set_sqlite_foreign_keys(connection, enabled=False)
+            try:
+                with connection.begin():
+                    before = MigrationContext.configure(connection).get_current_revision()
+                    config = alembic_config(connection)
+                    if upgrading:
+                        command.upgrade(config, revision)
+                    else:
+                        command.downgrade(config, revision)
+                    after = MigrationContext.configure(connection).get_current_revision()
+                    if sqlite:
+                        _check_sqlite_references(connection)
+            finally:
+                if sqlite:
+                    _set_sqlite_foreign_keys(connection, enabled=True)
         return before, after
     except sa.exc.DBAPIError as exc:
         raise connection_error(engine.url, exc) from exc
     finally:
         _dispose_if_owned(url, engine)
+
+
+def _set_sqlite_foreign_keys(connection: Connection, *, enabled: bool) -> None:
+    # SQLite alters a table by copying it to a new one, dropping the old and renaming the
+    # copy. With foreign keys on, dropping a table that other rows point at counts those
+    # references as broken, and the commit fails. SQLite's own recipe: switch the checks off
+    # outside the transaction, migrate, verify every reference, switch them back on.
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
+    connection.commit()
+
+
+def _check_sqlite_references(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, rowid, target = broken[0][:3]
+        raise MigrationError(
+            f"the migration would leave {len(broken)} reference(s) to missing records, "
+            f"e.g. {table} row {rowid} -> {target}"
+        )
 
 
 def _engine(url: str | URL | Engine) -> Engine:

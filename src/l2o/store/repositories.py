@@ -20,7 +20,9 @@ from l2o.errors import RecordNotFound
 
 __all__ = [
     "AuditRepository",
+    "FieldChangeRepository",
     "ImportableRepository",
+    "MergeRepository",
     "OutboxRepository",
     "Repository",
 ]
@@ -104,6 +106,50 @@ class ImportableRepository(Repository[R]):
         query = sa.select(self.record_class).filter_by(source_system=source_system)
         query = query.where(column.in_(list(source_ids)))
         return {record.source_id: record for record in self._session.scalars(query)}  # type: ignore[attr-defined]
+
+
+class FieldChangeRepository(ImportableRepository[domain.OpportunityFieldChange]):
+    """Opportunities' field history (other than stage): read per deal, in time order."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session, domain.OpportunityFieldChange)
+
+    def history(
+        self, opportunity_id: str, field: str | None = None
+    ) -> list[domain.OpportunityFieldChange]:
+        """The changes of one deal (of one ``field``, if given), oldest first.
+
+        >>> # close-date slips: [c.close_date_slip_days() for c in
+        >>> #                    uow.field_changes.history(deal.id, "close_date")]
+        """
+        columns = sa.inspect(domain.OpportunityFieldChange).columns
+        query = sa.select(domain.OpportunityFieldChange).filter_by(opportunity_id=opportunity_id)
+        if field is not None:
+            query = query.filter_by(field=field)
+        query = query.order_by(columns["changed_at"], columns["id"])
+        return list(self._session.scalars(query))
+
+
+class MergeRepository(Repository[domain.Merge]):
+    """Merges of duplicates: what happened to a record, whichever side of a merge it was."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session, domain.Merge)
+
+    def for_record(self, record_type: str, record_id: str) -> list[domain.Merge]:
+        """Every merge ``record_id`` took part in, as master or as the merged duplicate.
+
+        Oldest first, undone merges included (``merge.is_undone`` tells them apart).
+        ``record_type`` is the type name: ``Account``, ``Contact`` or ``Lead``.
+        """
+        columns = sa.inspect(domain.Merge).columns
+        query = (
+            sa.select(domain.Merge)
+            .where(columns["record_type"] == record_type)
+            .where(sa.or_(columns["master_id"] == record_id, columns["merged_id"] == record_id))
+            .order_by(columns["merged_at"], columns["id"])
+        )
+        return list(self._session.scalars(query))
 
 
 class AuditRepository(Repository[domain.AuditEntry]):

@@ -32,7 +32,9 @@ from l2o.store.mapping import VERSIONED_RECORDS, start_mappers
 from l2o.store.migrate import ensure_current
 from l2o.store.repositories import (
     AuditRepository,
+    FieldChangeRepository,
     ImportableRepository,
+    MergeRepository,
     OutboxRepository,
     Repository,
 )
@@ -50,6 +52,7 @@ class SqlAlchemyUnitOfWork:
     ``MigrationError``.
     """
 
+    territories: ImportableRepository[domain.Territory]
     users: ImportableRepository[domain.User]
     accounts: ImportableRepository[domain.Account]
     contacts: ImportableRepository[domain.Contact]
@@ -58,6 +61,7 @@ class SqlAlchemyUnitOfWork:
     leads: ImportableRepository[domain.Lead]
     opportunities: ImportableRepository[domain.Opportunity]
     stage_changes: ImportableRepository[domain.StageChange]
+    field_changes: FieldChangeRepository
     products: ImportableRepository[domain.Product]
     price_book: ImportableRepository[domain.PriceBookEntry]
     quotes: ImportableRepository[domain.Quote]
@@ -65,9 +69,11 @@ class SqlAlchemyUnitOfWork:
     orders: ImportableRepository[domain.Order]
     contracts: ImportableRepository[domain.Contract]
     usage: ImportableRepository[domain.UsageRecord]
+    support_tickets: ImportableRepository[domain.SupportTicket]
     tasks: ImportableRepository[domain.Task]
     import_batches: Repository[domain.ImportBatch]
     quarantine: Repository[domain.QuarantinedRow]
+    merges: MergeRepository
     audit: AuditRepository
     outbox: OutboxRepository
 
@@ -175,6 +181,7 @@ class SqlAlchemyUnitOfWork:
         self._uncommitted_flush = True
 
     def _open_repositories(self, session: Session) -> None:
+        self.territories = ImportableRepository(session, domain.Territory)
         self.users = ImportableRepository(session, domain.User)
         self.accounts = ImportableRepository(session, domain.Account)
         self.contacts = ImportableRepository(session, domain.Contact)
@@ -183,6 +190,7 @@ class SqlAlchemyUnitOfWork:
         self.leads = ImportableRepository(session, domain.Lead)
         self.opportunities = ImportableRepository(session, domain.Opportunity)
         self.stage_changes = ImportableRepository(session, domain.StageChange)
+        self.field_changes = FieldChangeRepository(session)
         self.products = ImportableRepository(session, domain.Product)
         self.price_book = ImportableRepository(session, domain.PriceBookEntry)
         self.quotes = ImportableRepository(session, domain.Quote)
@@ -190,9 +198,11 @@ class SqlAlchemyUnitOfWork:
         self.orders = ImportableRepository(session, domain.Order)
         self.contracts = ImportableRepository(session, domain.Contract)
         self.usage = ImportableRepository(session, domain.UsageRecord)
+        self.support_tickets = ImportableRepository(session, domain.SupportTicket)
         self.tasks = ImportableRepository(session, domain.Task)
         self.import_batches = Repository(session, domain.ImportBatch)
         self.quarantine = Repository(session, domain.QuarantinedRow)
+        self.merges = MergeRepository(session)
         self.audit = AuditRepository(session)
         self.outbox = OutboxRepository(session)
 

@@ -20,22 +20,30 @@ SRC = {"source_system": "salesforce"}
 
 def _records() -> list[d.Record]:
     """One record of every type, every field set to a non-default value."""
+    territory = d.Territory(
+        name="emea-mid_market", region="EMEA", segment="mid_market", source_id="0MIA", **SRC,
+    )  # fmt: skip
     user = d.User(
         name="Ana Ruiz", email="ana@example.com", role=d.UserRole.AE, team="Mid-market",
-        capacity=40, active=False, created_at=T, source_id="005A", **SRC,
+        capacity=40, territory_id=territory.id, active=False, created_at=T, source_id="005A",
+        **SRC,
     )  # fmt: skip
+    duplicate_account = d.Account(name="ACME Inc")
     account = d.Account(
         name="Acme", domain="acme.io", industry="Software", employees=250,
         annual_revenue=Decimal("48000000.25"), country="DE", region="EMEA",
         technologies=["salesforce", "snowflake"], tier="A", icp_score=87.5, owner_id=user.id,
+        segment="mid_market", territory_id=territory.id, health_score=72.5,
         custom_fields={"segment": "mm", "nested": {"n": [1, 2.5, None, True]}},
         created_at=T, source_id="001A", **SRC,
     )  # fmt: skip
+    duplicate_account.merged_into_id = account.id
     contact = d.Contact(
         account_id=account.id, first_name="Jo", last_name="Berg", email="jo@acme.io",
         phone="+49 30 1234", title="CFO", persona="economic_buyer", owner_id=user.id,
         created_at=T, source_id="003A", **SRC,
     )  # fmt: skip
+    duplicate_contact = d.Contact(last_name="Berg", merged_into_id=contact.id)
     campaign = d.Campaign(
         name="Q1 webinar", channel="webinar", campaign_type="event", status="completed",
         start_date=date(2025, 1, 10), end_date=date(2025, 2, 10), budget=Decimal("12500.00"),
@@ -65,6 +73,11 @@ def _records() -> list[d.Record]:
         first_touch_at=T, converted_at=T, converted_contact_id=contact.id,
         converted_account_id=account.id, converted_opportunity_id=opportunity.id,
         disqualification_reason="n/a", custom_fields={"utm": "x"}, source_id="00QA", **SRC,
+    )  # fmt: skip
+    duplicate_lead = d.Lead(email="li@beta.io", merged_into_id=lead.id)
+    field_change = d.OpportunityFieldChange(
+        opportunity_id=opportunity.id, field="close_date", old_value="2025-05-31",
+        new_value="2025-06-30", changed_at=T, changed_by=user.id, source_id="017A", **SRC,
     )  # fmt: skip
     touchpoint = d.Touchpoint(
         occurred_at=T, touch_type="meeting", channel="sales", campaign_id=campaign.id,
@@ -104,17 +117,31 @@ def _records() -> list[d.Record]:
     first_term = d.Contract(
         account_id=account.id, start_date=date(2024, 1, 1), end_date=date(2024, 12, 31),
         arr=Decimal("10000.00"), status=d.ContractStatus.RENEWED, created_at=T,
+        contract_type=d.ContractType.NEW,
     )  # fmt: skip
     contract = d.Contract(
         account_id=account.id, opportunity_id=opportunity.id, order_id=order.id,
-        renewal_of_id=first_term.id, status=d.ContractStatus.CANCELLED,
+        renewal_of_id=first_term.id, parent_contract_id=first_term.id,
+        contract_type=d.ContractType.EXPANSION, status=d.ContractStatus.CANCELLED,
         start_date=date(2025, 1, 1), end_date=date(2025, 12, 31), arr=Decimal("12000.00"),
         mrr=Decimal("1000.01"), currency="EUR", auto_renew=True, cancelled_at=T, created_at=T,
         source_id="800A", **SRC,
     )  # fmt: skip
     usage = d.UsageRecord(
         account_id=account.id, contract_id=contract.id, metric="api_calls",
-        quantity=Decimal("1234567.8901"), occurred_at=T, source_id="u1", **SRC,
+        quantity=Decimal("1234567.8901"), occurred_at=T, licensed_seats=250, source_id="u1",
+        **SRC,
+    )  # fmt: skip
+    ticket = d.SupportTicket(
+        account_id=account.id, contact_id=contact.id, created_at=T, closed_at=T,
+        status=d.TicketStatus.CLOSED, priority="urgent", category="outage", satisfaction=2,
+        source_id="500A", **SRC,
+    )  # fmt: skip
+    merge = d.Merge(
+        record_type="Account", master_id=account.id, merged_id=duplicate_account.id,
+        merged_snapshot={"name": "ACME Inc", "annual_revenue": "1.50", "tags": ["x"]},
+        reparented={"contacts": [contact.id], "opportunities": []}, match_probability=0.9731,
+        rule="splink", merged_at=T, merged_by=user.id, undone_at=T, undone_by=user.id,
     )  # fmt: skip
     task = d.Task(
         subject="Call Jo", owner_id=user.id, due_date=date(2025, 3, 4),
@@ -143,9 +170,10 @@ def _records() -> list[d.Record]:
     )  # fmt: skip
     opportunity.stage_history.append(stage_change)
     return [
-        user, account, contact, campaign, opportunity, lead, touchpoint, product, price,
-        quote, approval, order, first_term, contract, usage, task, batch, quarantined, audit,
-        outbox,
+        territory, user, account, duplicate_account, contact, duplicate_contact, campaign,
+        opportunity, field_change, lead, duplicate_lead, touchpoint, product, price, quote,
+        approval, order, first_term, contract, usage, ticket, task, batch, quarantined, audit,
+        outbox, merge,
     ]  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from l2o.store.schema.commercial import (
     products,
     quote_lines,
     quotes,
+    support_tickets,
     usage_records,
 )
 from l2o.store.schema.crm import (
@@ -17,12 +18,20 @@ from l2o.store.schema.crm import (
     contacts,
     leads,
     opportunities,
+    opportunity_field_changes,
     stage_changes,
     tasks,
+    territories,
     touchpoints,
     users,
 )
-from l2o.store.schema.operations import audit_log, import_batches, outbox, quarantined_rows
+from l2o.store.schema.operations import (
+    audit_log,
+    import_batches,
+    merges,
+    outbox,
+    quarantined_rows,
+)
 
 __all__ = [
     "accounts",
@@ -33,8 +42,10 @@ __all__ = [
     "contracts",
     "import_batches",
     "leads",
+    "merges",
     "metadata",
     "opportunities",
+    "opportunity_field_changes",
     "orders",
     "outbox",
     "price_book_entries",
@@ -43,7 +54,9 @@ __all__ = [
     "quote_lines",
     "quotes",
     "stage_changes",
+    "support_tickets",
     "tasks",
+    "territories",
     "touchpoints",
     "usage_records",
     "users",

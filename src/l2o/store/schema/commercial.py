@@ -1,11 +1,18 @@
 """Tables of the commercial side: products and price books, quotes and their lines,
-approvals, orders, contracts (subscriptions) and usage."""
+approvals, orders, contracts (subscriptions), usage and support tickets."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from l2o.domain import ApprovalStatus, ContractStatus, OrderStatus, QuoteStatus
+from l2o.domain import (
+    ApprovalStatus,
+    ContractStatus,
+    ContractType,
+    OrderStatus,
+    QuoteStatus,
+    TicketStatus,
+)
 from l2o.store.schema._columns import (
     created_at,
     metadata,
@@ -24,6 +31,7 @@ __all__ = [
     "products",
     "quote_lines",
     "quotes",
+    "support_tickets",
     "usage_records",
 ]
 
@@ -130,6 +138,8 @@ contracts = sa.Table(
     ref("opportunity_id", "opportunities"),
     ref("order_id", "orders"),
     ref("renewal_of_id", "contracts"),
+    ref("parent_contract_id", "contracts"),
+    sa.Column("contract_type", TextEnum(ContractType)),
     sa.Column("status", TextEnum(ContractStatus), nullable=False),
     sa.Column("start_date", sa.Date, nullable=False),
     sa.Column("end_date", sa.Date, nullable=False, index=True),
@@ -152,5 +162,22 @@ usage_records = sa.Table(
     sa.Column("metric", sa.String(100), nullable=False),
     sa.Column("quantity", Quantity(), nullable=False),
     sa.Column("occurred_at", UTCDateTime(), nullable=False, index=True),
+    sa.Column("licensed_seats", sa.Integer),
     *source_columns(),
+)
+
+support_tickets = sa.Table(
+    "support_tickets",
+    metadata,
+    primary_id(),
+    ref("account_id", "accounts", nullable=False),
+    ref("contact_id", "contacts"),
+    created_at(),
+    sa.Column("closed_at", UTCDateTime()),
+    sa.Column("status", TextEnum(TicketStatus), nullable=False, index=True),
+    sa.Column("priority", sa.String(20)),
+    sa.Column("category", sa.String(60)),
+    sa.Column("satisfaction", sa.Integer),
+    *source_columns(),
+    sa.CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction_1_to_5"),
 )

@@ -1,5 +1,5 @@
-"""Tables of the CRM core: people, accounts and contacts, campaigns and touches, leads,
-opportunities and their stage history, tasks."""
+"""Tables of the CRM core: territories and people, accounts and contacts, campaigns and
+touches, leads, opportunities and the history of their stages and fields, tasks."""
 
 from __future__ import annotations
 
@@ -22,12 +22,23 @@ __all__ = [
     "contacts",
     "leads",
     "opportunities",
+    "opportunity_field_changes",
     "stage_changes",
     "tasks",
+    "territories",
     "touchpoints",
     "users",
 ]
 
+territories = sa.Table(
+    "territories",
+    metadata,
+    primary_id(),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("region", sa.String(100)),
+    sa.Column("segment", sa.String(60)),
+    *source_columns(),
+)
 
 users = sa.Table(
     "users",
@@ -40,6 +51,7 @@ users = sa.Table(
     ref("manager_id", "users"),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("capacity", sa.Integer),
+    ref("territory_id", "territories"),
     created_at(),
     *source_columns(),
 )
@@ -60,8 +72,12 @@ accounts = sa.Table(
     sa.Column("icp_score", sa.Float),
     ref("owner_id", "users"),
     ref("parent_id", "accounts"),
+    sa.Column("segment", sa.String(60)),
+    ref("territory_id", "territories"),
+    sa.Column("health_score", sa.Float),
     sa.Column("custom_fields", JSONData, nullable=False),
     created_at(),
+    ref("merged_into_id", "accounts"),
     *source_columns(),
     version(),
 )
@@ -79,6 +95,7 @@ contacts = sa.Table(
     sa.Column("persona", sa.String(60)),
     ref("owner_id", "users"),
     created_at(),
+    ref("merged_into_id", "contacts"),
     *source_columns(),
 )
 
@@ -144,6 +161,20 @@ stage_changes = sa.Table(
     *source_columns(),
 )
 
+opportunity_field_changes = sa.Table(
+    "opportunity_field_changes",
+    metadata,
+    primary_id(),
+    ref("opportunity_id", "opportunities", nullable=False),
+    sa.Column("field", sa.String(100), nullable=False),
+    # Text, not typed columns: one history holds dates, amounts and names alike.
+    sa.Column("old_value", sa.Text),
+    sa.Column("new_value", sa.Text),
+    sa.Column("changed_at", UTCDateTime(), nullable=False),
+    sa.Column("changed_by", sa.String(36)),
+    *source_columns(),
+)
+
 leads = sa.Table(
     "leads",
     metadata,
@@ -172,6 +203,7 @@ leads = sa.Table(
     ref("converted_opportunity_id", "opportunities"),
     sa.Column("disqualification_reason", sa.String(255)),
     sa.Column("custom_fields", JSONData, nullable=False),
+    ref("merged_into_id", "leads"),
     *source_columns(),
     version(),
 )

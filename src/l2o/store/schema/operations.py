@@ -1,8 +1,9 @@
 """Tables that record what happened to the data: the audit log, the outbox of events,
-import batches and their quarantined rows.
+import batches and their quarantined rows, and the merges of duplicates.
 
 These carry no foreign keys to the records they describe: an audit row must outlive a
-deleted record, and a quarantined row is by definition one that never became a record.
+deleted record, a quarantined row is by definition one that never became a record, and a
+merge names records of several types (``record_type`` says which).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from l2o.domain import AuditAction, ImportStatus, OutboxStatus
 from l2o.store.schema._columns import created_at, metadata, primary_id, ref
 from l2o.store.types import JSONData, TextEnum, UTCDateTime
 
-__all__ = ["audit_log", "import_batches", "outbox", "quarantined_rows"]
+__all__ = ["audit_log", "import_batches", "merges", "outbox", "quarantined_rows"]
 
 audit_log = sa.Table(
     "audit_log",
@@ -76,4 +77,24 @@ quarantined_rows = sa.Table(
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("raw", JSONData, nullable=False),
     created_at(),
+)
+
+merges = sa.Table(
+    "merges",
+    metadata,
+    primary_id(),
+    sa.Column("record_type", sa.String(40), nullable=False),
+    sa.Column("master_id", sa.String(36), nullable=False),
+    sa.Column("merged_id", sa.String(36), nullable=False),
+    sa.Column("merged_snapshot", JSONData, nullable=False),
+    sa.Column("reparented", JSONData, nullable=False),
+    sa.Column("match_probability", sa.Float),
+    sa.Column("rule", sa.String(100), nullable=False),
+    sa.Column("merged_at", UTCDateTime(), nullable=False),
+    sa.Column("merged_by", sa.String(36)),
+    sa.Column("undone_at", UTCDateTime()),
+    sa.Column("undone_by", sa.String(36)),
+    # A record's merges are looked up from either side.
+    sa.Index(None, "record_type", "master_id"),
+    sa.Index(None, "record_type", "merged_id"),
 )
