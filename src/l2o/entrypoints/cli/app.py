@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from l2o.__about__ import __version__
-from l2o.entrypoints.cli import db, run, simulate, spec
+from l2o.entrypoints.cli import attribution, db, run, simulate, spec
 
 app = typer.Typer(
     name="l2o",
@@ -21,6 +21,7 @@ app = typer.Typer(
 app.add_typer(spec.app, name="spec")
 app.add_typer(db.app, name="db")
 app.command("simulate")(simulate.simulate)
+app.command("attribution")(attribution.attribution)
 app.command("run")(run.run)
 
 
