@@ -1,0 +1,41 @@
+"""The derived fields of a lead: what it inherits from the account it matched, and its score.
+
+Rules on leads (fit scoring, routing conditions, workflows) may name the derived lead fields
+of the spec (``l2o.spec.fields.DERIVED_FIELDS["lead"]``): the matched account's id and
+firmographics, and ``score``. The caller matches the lead to an account (the import's
+lead-to-account matching); this builds the mapping every lead rule reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from l2o.domain import Account, Lead
+
+__all__ = ["lead_derived_fields"]
+
+
+def lead_derived_fields(lead: Lead, account: Account | None) -> dict[str, Any]:
+    """The derived fields of ``lead`` given the account it matched (``None``: no match).
+
+    >>> lead_derived_fields(Lead(fit_score=20, engagement_score=15), None)["score"]
+    35.0
+    """
+    score = float(lead.fit_score or 0) + float(lead.engagement_score or 0)
+    if account is None:
+        return {
+            "account_id": None,
+            "industry": None,
+            "employees": None,
+            "annual_revenue": None,
+            "technologies": [],
+            "score": score,
+        }
+    return {
+        "account_id": account.id,
+        "industry": account.industry,
+        "employees": account.employees,
+        "annual_revenue": account.annual_revenue,
+        "technologies": list(account.technologies),
+        "score": score,
+    }

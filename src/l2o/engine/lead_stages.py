@@ -1,0 +1,192 @@
+"""Lead lifecycle: when a lead became an MQL (or SQL...) by the spec's score thresholds.
+
+The spec's ``lead_stages`` are ordered. The first is where every lead starts (at its
+``created_at``). A later stage with thresholds (``min_score``, ``min_fit_score``,
+``min_engagement_score``: all that are given must hold) is reached automatically at the first
+moment the lead's score meets them, and never later than the stage before it. A stage with
+no threshold (e.g. ``sal``: sales accepted) needs a person, so the automatic walk stops there.
+
+Scores rise only at a touch (decay only lowers them), so the walk replays the touchpoints in
+time order, keeping each engagement group's decayed sum, and checks the thresholds at the
+lead's creation and at every touch. A stage once reached stays reached when the score later
+decays: lifecycle stages are milestones, not a thermometer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from l2o.domain import Lead, LeadStatus, Touchpoint, as_utc
+from l2o.engine.explain import Reason
+from l2o.engine.lead_scoring import LeadScorer, decay_factor
+from l2o.spec.architecture import ArchitectureSpec
+from l2o.spec.signals import LeadStage
+
+__all__ = ["LeadLifecycle", "LeadStageDecision", "StageReached"]
+
+_DAY_SECONDS = 86_400.0
+_STATUS_OF_STAGE: Mapping[str, LeadStatus] = {"lead": LeadStatus.NEW, "new": LeadStatus.NEW} | {
+    status.value: status for status in LeadStatus
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StageReached:
+    """A lead stage reached automatically: when, with which scores, and why."""
+
+    stage: str
+    at: datetime
+    fit: float
+    engagement: float
+    reason: Reason
+
+    @property
+    def score(self) -> float:
+        """Fit plus engagement at that moment."""
+        return self.fit + self.engagement
+
+
+@dataclass(frozen=True, slots=True)
+class LeadStageDecision:
+    """The furthest lead stage the thresholds reach as of a moment, and each step's time.
+
+    ``status`` is the lead status that stage corresponds to (``None`` when the spec's stage
+    has no matching status, e.g. ``sal``); ``waiting_for`` is the next stage and what it needs.
+    """
+
+    stage: str | None
+    status: LeadStatus | None
+    reached: tuple[StageReached, ...]
+    waiting_for: Reason | None
+
+
+class LeadLifecycle:
+    """The spec's lead stages and scoring, for deciding lifecycle transitions."""
+
+    def __init__(self, spec: ArchitectureSpec, scorer: LeadScorer | None = None) -> None:
+        self.stages: tuple[LeadStage, ...] = tuple(spec.signals.lead_stages if spec.signals else ())
+        self.scorer = scorer or LeadScorer(spec)
+
+    def transitions(
+        self,
+        lead: Lead,
+        touchpoints: Iterable[Touchpoint],
+        *,
+        as_of: datetime,
+        derived: Mapping[str, Any] | None = None,
+    ) -> LeadStageDecision:
+        """The stages ``lead`` reached by ``as_of``, with the moment each threshold was met."""
+        as_of = as_utc(as_of)
+        if not self.stages:
+            return LeadStageDecision(None, None, (), None)
+        created = as_utc(lead.created_at)
+        first = self.stages[0]
+        reached = [
+            StageReached(
+                first.id,
+                created,
+                0.0,
+                0.0,
+                Reason("lead_stage.start", f"{first.id}: every lead starts here"),
+            )
+        ]
+        fit = self.scorer.fit_points(lead, derived=derived)
+        events = sorted(
+            (as_utc(t.occurred_at), self.scorer.event_of(t.touch_type))
+            for t in touchpoints
+            if t.occurred_at <= as_of
+        )
+        groups = [g for g in self.scorer.groups if g.kind == "engagement"]
+        rules: dict[str, dict[str, int]] = {
+            g.id: {str(r.event): r.points for r in g.rules if r.event} for g in groups
+        }
+        positive = {g.id: 0.0 for g in groups}
+        negative = {g.id: 0.0 for g in groups}
+        clock: datetime | None = None
+        moments: list[tuple[datetime, float]] = [(created, 0.0)]
+        for at, event in events:
+            for group in groups:
+                if clock is not None:
+                    age = (at - clock).total_seconds() / _DAY_SECONDS
+                    positive[group.id] *= decay_factor(age, group.decay_half_life_days)
+                points = rules[group.id].get(event)
+                if points is None:
+                    continue
+                if points > 0:
+                    positive[group.id] += points
+                else:
+                    negative[group.id] += points
+            clock = at
+            engagement = sum(
+                min(max(positive[g.id] + negative[g.id], 0.0), float(g.cap)) for g in groups
+            )
+            moments.append((max(at, created), engagement))
+        position = 0
+        for stage in self.stages[1:]:
+            if not _has_threshold(stage):
+                return self._decision(
+                    reached,
+                    Reason(
+                        f"lead_stage.{stage.id}", f"{stage.id}: needs a person (no score threshold)"
+                    ),
+                )
+            after = reached[-1].at
+            while position < len(moments) and not (
+                moments[position][0] >= after and _meets(stage, fit, moments[position][1])
+            ):
+                position += 1
+            if position == len(moments):
+                return self._decision(
+                    reached,
+                    Reason(
+                        f"lead_stage.{stage.id}",
+                        f"{stage.id}: {_needs(stage, fit, moments[-1][1])}",
+                    ),
+                )
+            at, engagement = moments[position]
+            reached.append(
+                StageReached(
+                    stage.id,
+                    at,
+                    fit,
+                    engagement,
+                    Reason(
+                        f"lead_stage.{stage.id}",
+                        f"{stage.id} at {at:%Y-%m-%d %H:%M}: {_needs(stage, fit, engagement)}",
+                    ),
+                )
+            )
+        return self._decision(reached, None)
+
+    def _decision(self, reached: list[StageReached], waiting: Reason | None) -> LeadStageDecision:
+        last = reached[-1].stage
+        return LeadStageDecision(last, _STATUS_OF_STAGE.get(last), tuple(reached), waiting)
+
+
+def _has_threshold(stage: LeadStage) -> bool:
+    return any(
+        limit is not None
+        for limit in (stage.min_score, stage.min_fit_score, stage.min_engagement_score)
+    )
+
+
+def _meets(stage: LeadStage, fit: float, engagement: float) -> bool:
+    return (
+        (stage.min_score is None or fit + engagement >= stage.min_score)
+        and (stage.min_fit_score is None or fit >= stage.min_fit_score)
+        and (stage.min_engagement_score is None or engagement >= stage.min_engagement_score)
+    )
+
+
+def _needs(stage: LeadStage, fit: float, engagement: float) -> str:
+    parts = []
+    if stage.min_score is not None:
+        parts.append(f"score {fit + engagement:.1f} / {stage.min_score}")
+    if stage.min_fit_score is not None:
+        parts.append(f"fit {fit:.1f} / {stage.min_fit_score}")
+    if stage.min_engagement_score is not None:
+        parts.append(f"engagement {engagement:.1f} / {stage.min_engagement_score}")
+    return ", ".join(parts)
