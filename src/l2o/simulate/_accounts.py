@@ -21,6 +21,7 @@ from l2o.simulate._vocab import (
     COMPANY_NOUNS,
     COMPANY_SECTORS,
     COUNTRIES,
+    COUNTRY_PHONE_AREAS,
     COUNTRY_PHONE_CODE,
     COUNTRY_REGION,
     COUNTRY_SHARE,
@@ -164,8 +165,8 @@ def make_people(
     account and ``serial`` a company-wide person number (both unique per person).
 
     Name pairs step through all first x last combinations by a stride coprime with their
-    count, so no two people at one account share a name (hence an e-mail); the phone's last
-    seven digits are an invertible function of ``serial``, so phones are unique too.
+    count, so no two people at one account share a name (hence an e-mail); the phone's
+    seven subscriber digits are an invertible function of ``serial``, so phones are unique too.
     """
     offset = (account * 104_729) % _NAME_PAIRS
     pair = (offset + rank * _PAIR_STRIDE) % _NAME_PAIRS
@@ -173,13 +174,14 @@ def make_people(
     first, last = FIRST_NAMES[f], LAST_NAMES[last_code]
     local = np.strings.lower(np.strings.add(np.strings.add(first, b"."), last))
     email = np.strings.add(np.strings.add(local, b"@"), firms.domain[account])
-    digits = (serial * 7_919 + 1_234_567) % 10_000_000
-    area = 201 + (serial * 37) % 780
-    phone = np.strings.add(b"+", COUNTRY_PHONE_CODE[firms.country[account]])
-    phone = np.strings.add(np.strings.add(phone, b" "), area.astype("S3"))
-    phone = np.strings.add(
-        np.strings.add(phone, b" "), np.strings.zfill((digits // 10_000).astype("S3"), 3)
-    )
+    # Subscriber digits 2000000..9999999 (a first digit of 0 or 1 is not dialable): an
+    # invertible function of the serial modulo 8,000,000, so phones stay unique.
+    digits = 2_000_000 + (serial * 7_919 + 1_234_567) % 8_000_000
+    country = firms.country[account]
+    area = COUNTRY_PHONE_AREAS[country, serial % COUNTRY_PHONE_AREAS.shape[1]]
+    phone = np.strings.add(b"+", COUNTRY_PHONE_CODE[country])
+    phone = np.strings.add(np.strings.add(phone, b" "), area)
+    phone = np.strings.add(np.strings.add(phone, b" "), (digits // 10_000).astype("S3"))
     phone = np.strings.add(
         np.strings.add(phone, b" "), np.strings.zfill((digits % 10_000).astype("S4"), 4)
     )

@@ -397,21 +397,31 @@ _INDUSTRIES = (
 INDUSTRIES = as_bytes([name for name, _ in _INDUSTRIES])
 INDUSTRY_FIT = np.array([fit for _, fit in _INDUSTRIES], dtype=np.int64)
 
-# Country, region, phone country code, share of accounts.
+# Country, region, phone country code, area prefixes (real ones, so phone validation
+# accepts the numbers: North American area codes; London, Berlin, Paris, Amsterdam, Sydney
+# and Singapore mobile lines), share of accounts. Seven subscriber digits follow the prefix.
 _COUNTRIES = (
-    ("United States", "NA", "1", 0.50),
-    ("Canada", "NA", "1", 0.06),
-    ("United Kingdom", "EMEA", "44", 0.14),
-    ("Germany", "EMEA", "49", 0.10),
-    ("France", "EMEA", "33", 0.06),
-    ("Netherlands", "EMEA", "31", 0.04),
-    ("Australia", "APAC", "61", 0.06),
-    ("Singapore", "APAC", "65", 0.04),
+    ("United States", "NA", "1", ("212", "415", "617", "312", "206", "512", "303", "404"), 0.50),
+    ("Canada", "NA", "1", ("416", "604", "514", "403", "613"), 0.06),
+    ("United Kingdom", "EMEA", "44", ("20 7", "20 3"), 0.14),
+    ("Germany", "EMEA", "49", ("30",), 0.10),
+    ("France", "EMEA", "33", ("1 4",), 0.06),
+    ("Netherlands", "EMEA", "31", ("20",), 0.04),
+    ("Australia", "APAC", "61", ("2 9",), 0.06),
+    ("Singapore", "APAC", "65", ("8",), 0.04),
 )
-COUNTRIES = as_bytes([c for c, _, _, _ in _COUNTRIES])
-COUNTRY_REGION = np.array([("NA", "EMEA", "APAC").index(r) for _, r, _, _ in _COUNTRIES])
-COUNTRY_PHONE_CODE = as_bytes([p for _, _, p, _ in _COUNTRIES])
-COUNTRY_SHARE = np.array([s for _, _, _, s in _COUNTRIES])
+_AREA_SLOTS = 8
+COUNTRIES = as_bytes([c for c, _, _, _, _ in _COUNTRIES])
+COUNTRY_REGION = np.array([("NA", "EMEA", "APAC").index(r) for _, r, _, _, _ in _COUNTRIES])
+COUNTRY_PHONE_CODE = as_bytes([p for _, _, p, _, _ in _COUNTRIES])
+COUNTRY_PHONE_AREAS = np.array(
+    [
+        [areas[k % len(areas)].encode() for k in range(_AREA_SLOTS)]
+        for _, _, _, areas, _ in _COUNTRIES
+    ]
+)
+"""Area prefixes per country (rows), cycled to a fixed width so a person's serial picks one."""
+COUNTRY_SHARE = np.array([s for _, _, _, _, s in _COUNTRIES])
 REGIONS = as_bytes(["NA", "EMEA", "APAC"])
 
 # Job title, its buying persona, and seniority (0 user .. 3 executive).

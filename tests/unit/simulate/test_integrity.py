@@ -77,3 +77,25 @@ def test_nothing_happens_after_the_window(defined):
             if spec.kind == "ts" and column not in ("expires_at",):
                 values = table[column]
                 assert (values[values != MISSING] < end).all(), f"{name}.{column}"
+
+
+def test_generated_phones_are_valid_numbers_of_their_country(defined):
+    """Importers validate phones with phonenumbers; generated ones must pass as real ones do.
+
+    Injected duplicates are left out: their phones are deliberately re-formatted or changed.
+    """
+    import phonenumbers
+
+    for name in ("contacts", "leads"):
+        table = defined.tables[name]
+        duplicate = defined.duplicates
+        is_duplicate = duplicate["record_type"] == name.encode()
+        duplicate_rows = {
+            int(d.split(b"-")[1]) - 1 for d in duplicate["duplicate_id"][is_duplicate]
+        }
+        phones = [
+            p for row, p in enumerate(table.texts("phone")) if p and row not in duplicate_rows
+        ]
+        invalid = [p for p in phones if not phonenumbers.is_valid_number(phonenumbers.parse(p))]
+        assert len(phones) > 100
+        assert invalid == [], f"{name}: {len(invalid)} invalid, e.g. {invalid[:3]}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from l2o.__about__ import __version__
-from l2o.entrypoints.cli import attribution, db, run, simulate, spec
+from l2o.entrypoints.cli import attribution, db, importing, merge, quarantine, run, simulate, spec
 
 app = typer.Typer(
     name="l2o",
@@ -20,6 +20,10 @@ app = typer.Typer(
 )
 app.add_typer(spec.app, name="spec")
 app.add_typer(db.app, name="db")
+app.command("import")(importing.import_)
+app.add_typer(quarantine.app, name="quarantine")
+app.add_typer(merge.app, name="merge")
+app.command("dedupe")(merge.dedupe)
 app.command("simulate")(simulate.simulate)
 app.command("attribution")(attribution.attribution)
 app.command("run")(run.run)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,11 +11,15 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from l2o.entrypoints.cli.importing import print_summary, run_import
+from l2o.errors import L2OError
 from l2o.simulate import (
     PROFILES,
     STEPS,
     TABLE_ORDER,
+    Maturity,
     MaturityError,
+    SimulatedCompany,
     parse_maturity_overrides,
     resolve_maturity,
     write_csv,
@@ -48,7 +53,11 @@ def simulate(
     months: int = typer.Option(24, "--months", min=3, max=120, help="Months of history."),
     seed: int = typer.Option(0, "--seed", min=0, help="Random seed: same seed, same company."),
     db: str | None = typer.Option(
-        None, "--db", help="Write into the store at this database URL.", show_default=False
+        None,
+        "--db",
+        help="Import the company into the store at this database URL (through the neutral "
+        "CSV importer).",
+        show_default=False,
     ),
     csv_dir: Path | None = typer.Option(
         None, "--csv-dir", help="Write the neutral CSV set into this folder.", show_default=False
@@ -68,18 +77,53 @@ def simulate(
         level = resolve_maturity(profile, overrides)
     except MaturityError as exc:
         raise typer.BadParameter(str(exc)) from None
-    if db is not None:
-        # The store writer waits on a bulk-insert API in l2o.store; say so rather than half-write.
-        raise typer.BadParameter(
-            "writing a simulated company into the store is not available yet; "
-            "use --csv-dir and import the CSV files",
-            param_hint="--db",
-        )
     if db is None and csv_dir is None:
         csv_dir = DEFAULT_CSV_DIR
         console.print(f"No --db or --csv-dir given: writing CSV files to {csv_dir}/")
     truth_path = truth or (csv_dir / "truth.json" if csv_dir else Path("truth.json"))
+    with tempfile.TemporaryDirectory(prefix="l2o-simulated-") as scratch:
+        # The store is written the one way data gets in: the neutral importer, from CSV.
+        write_dir = csv_dir if csv_dir is not None else Path(scratch)
+        company = _simulate_to_csv(profile, level, leads, months, seed, write_dir, console)
+        paths = write_truth(company, truth_path)
+        summary = None
+        if db is not None:
+            try:
+                summary = run_import(write_dir, "neutral", None, db)
+            except L2OError as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(1) from None
 
+    table = Table(title=f"Simulated company: {profile} (seed {seed})")
+    table.add_column("record type")
+    table.add_column("rows", justify="right")
+    for name, rows in company.counts().items():
+        table.add_row(name, f"{rows:,}")
+    table.add_row("duplicates (truth)", f"{len(company.duplicates):,}")
+    out = Console()
+    out.print(table)
+    dims = ", ".join(f"{k}={v}" for k, v in level.dimensions().items())
+    out.print(f"Maturity: {dims}; technology={level.technology}; index {level.index:.2f}")
+    if csv_dir is not None:
+        out.print(f"Wrote CSV files: {csv_dir}/")
+    out.print(
+        f"Wrote truth: {paths['truth']} (with {paths['architecture'].name}, "
+        f"{paths['duplicates'].name})"
+    )
+    if summary is not None:
+        print_summary(summary, out)
+
+
+def _simulate_to_csv(
+    profile: str,
+    level: Maturity,
+    leads: int,
+    months: int,
+    seed: int,
+    csv_dir: Path,
+    console: Console,
+) -> SimulatedCompany:
+    """Generate the company and write its neutral CSV set into ``csv_dir``."""
     with Progress(
         TextColumn("{task.description:<26}"),
         BarColumn(),
@@ -98,26 +142,6 @@ def simulate(
             progress=_progress_step(progress, task),
         )
         progress.update(task, completed=len(STEPS))
-        written: list[str] = []
-        if csv_dir is not None:
-            writing = progress.add_task("writing CSV", total=len(TABLE_ORDER))
-            write_csv(company, csv_dir, progress=_progress_step(progress, writing))
-            written.append(f"CSV files: {csv_dir}/")
-        paths = write_truth(company, truth_path)
-
-    summary = Table(title=f"Simulated company: {profile} (seed {seed})")
-    summary.add_column("record type")
-    summary.add_column("rows", justify="right")
-    for name, rows in company.counts().items():
-        summary.add_row(name, f"{rows:,}")
-    summary.add_row("duplicates (truth)", f"{len(company.duplicates):,}")
-    out = Console()
-    out.print(summary)
-    dims = ", ".join(f"{k}={v}" for k, v in level.dimensions().items())
-    out.print(f"Maturity: {dims}; technology={level.technology}; index {level.index:.2f}")
-    for line in written:
-        out.print(f"Wrote {line}")
-    out.print(
-        f"Wrote truth: {paths['truth']} (with {paths['architecture'].name}, "
-        f"{paths['duplicates'].name})"
-    )
+        writing = progress.add_task("writing CSV", total=len(TABLE_ORDER))
+        write_csv(company, csv_dir, progress=_progress_step(progress, writing))
+    return company

@@ -1,0 +1,108 @@
+"""Benchmark: import a simulated 1,000,000-lead neutral CSV set into SQLite, end to end.
+
+Run by hand (never in the test suite)::
+
+    .venv/bin/python bench/import_1m.py [--leads N] [--csv-dir DIR] [--no-dedupe]
+
+The CSV set is generated first in a separate process (not timed, and its memory is not the
+importer's). Then, in this process: DuckDB's ``read_csv`` loads every file raw into an
+in-memory table (the floor: parsing only), and ``l2o.services.importing.import_directory``
+imports the same files into a fresh SQLite file with validation, standardization, reference
+resolution, upserts, audit rows, quarantine and (unless ``--no-dedupe``) dedupe. Reports rows
+read, seconds, rows per second, the ratio to DuckDB's time, and the peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from l2o.ingest import adapter_for
+from l2o.services.import_dedupe import dedupe_imported
+from l2o.services.importing import import_directory
+from l2o.store import engine_for, upgrade
+
+_GENERATE = (
+    "import sys; from pathlib import Path; from l2o.simulate import simulate, write_csv; "
+    "write_csv(simulate('defined', leads=int(sys.argv[1]), months=24, seed=0), Path(sys.argv[2]))"
+)
+
+
+def _peak_rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024  # KiB on Linux
+
+
+def duckdb_floor(directory: Path) -> tuple[float, int]:
+    """Seconds DuckDB takes to load every CSV of ``directory`` into memory, and its rows."""
+    connection = duckdb.connect()
+    rows = 0
+    start = time.perf_counter()
+    for index, path in enumerate(sorted(directory.glob("*.csv"))):
+        connection.execute(
+            f"CREATE TABLE t{index} AS SELECT * FROM read_csv(?, header = true)", [str(path)]
+        )
+        rows += connection.execute(f"SELECT count(*) FROM t{index}").fetchone()[0]  # type: ignore[index]
+    elapsed = time.perf_counter() - start
+    connection.close()
+    return elapsed, rows
+
+
+def main() -> None:
+    """Generate (or reuse) the CSV set, time DuckDB and the import, print a Markdown row."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--leads", type=int, default=1_000_000)
+    parser.add_argument("--csv-dir", type=Path, default=None, help="reuse a generated set")
+    parser.add_argument("--no-dedupe", action="store_true")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as scratch:
+        csv_dir = args.csv_dir or Path(scratch) / "csv"
+        if not csv_dir.exists():
+            csv_dir.mkdir(parents=True)
+            print(f"generating {args.leads:,} leads into {csv_dir} ...", flush=True)
+            subprocess.run([sys.executable, "-c", _GENERATE, str(args.leads), str(csv_dir)],
+                           check=True)  # fmt: skip
+        floor, duck_rows = duckdb_floor(csv_dir)
+        print(f"duckdb read_csv: {duck_rows:,} rows in {floor:.1f} s", flush=True)
+
+        engine = engine_for(f"sqlite:///{Path(scratch) / 'bench.db'}")
+        upgrade(engine)
+        start = time.perf_counter()
+        summary = import_directory(
+            engine,
+            csv_dir,
+            adapter_for("neutral"),
+            dedupe=None if args.no_dedupe else dedupe_imported,
+            chunk_rows=50_000,
+        )
+        elapsed = time.perf_counter() - start
+        engine.dispose()
+
+    total = summary.total
+    print("| record type | read | inserted | merged | quarantined |")
+    print("|---|---:|---:|---:|---:|")
+    for name, counts in summary.by_type.items():
+        print(f"| {name} | {counts.read:,} | {counts.inserted:,} | {counts.merged:,} | "
+              f"{counts.quarantined:,} |")  # fmt: skip
+    machine = f"{platform.machine()}, Python {platform.python_version()}"
+    print()
+    print("| machine | leads | rows read | import (s) | rows/s | DuckDB read_csv (s) | ratio | "
+          "peak RSS | dedupe |")  # fmt: skip
+    print(
+        f"| {machine} | {args.leads:,} | {total.read:,} | {elapsed:.1f} | "
+        f"{total.read / elapsed:,.0f} | {floor:.1f} | {elapsed / floor:.0f}x | "
+        f"{_peak_rss_gib():.2f} GiB | {'no' if args.no_dedupe else 'yes'} |"
+    )
+    assert total.adds_up, "counts do not add up"
+
+
+if __name__ == "__main__":
+    main()

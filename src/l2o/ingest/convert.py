@@ -1,0 +1,270 @@
+"""Neutral rows to checked, standardized values: the one converter every source goes through.
+
+A source adapter turns its file's row into a *neutral row* - field names of ``l2o.domain``,
+values still text (``{"id": "LD-7", "email": "Ana@Acme.com", "created_at": "..."}``).
+``RowConverter.convert`` reads each value by its field's kind, standardizes it (e-mail,
+phone, country, currency, domain), checks the record's own rules, and returns a
+``StagedRow``; any broken rule raises ``RowProblem`` so the row goes to quarantine whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from l2o.ingest.problems import RowProblem
+from l2o.ingest.records import FieldSpec, RecordSpec
+from l2o.ingest.standardize import (
+    standard_country,
+    standard_currency,
+    standard_email,
+    standard_phone,
+    website_domain,
+)
+from l2o.ingest.values import (
+    check_text,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_float,
+    parse_int,
+    parse_timestamp,
+)
+
+__all__ = ["RowConverter", "StagedRow", "ValueFormats", "insert_defaults"]
+
+# Values a warehouse sync replaced by a digest (MD5 as base64 or hex): not data any more.
+_HASHED = re.compile(r"[A-Za-z0-9+/]{22}==|[0-9a-f]{32}")
+_HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class ValueFormats:
+    """How a source writes values: extra date/time formats, and whether digests may appear.
+
+    ``date_formats``/``timestamp_formats`` are ``strptime`` codes tried after ISO 8601;
+    naive times are read as UTC. ``refuse_hashed`` quarantines values that are digests.
+    """
+
+    date_formats: tuple[str, ...] = ()
+    timestamp_formats: tuple[str, ...] = ()
+    refuse_hashed: bool = False
+
+
+@dataclass
+class StagedRow:
+    """A row that passed every check, waiting for its references and its write.
+
+    ``values`` holds only the fields the source gave (an empty cell is ``None``), so an
+    update never overwrites what the file did not say; ``references`` maps each reference
+    field to the *source* id it names, resolved to a store id by the import service.
+    """
+
+    record_type: str
+    row_number: int
+    source_id: str
+    values: dict[str, Any]
+    references: dict[str, str | None] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+class RowConverter:
+    """Checks and standardizes neutral rows of one record type.
+
+    ``text_limits`` gives the longest text each field can hold (from the store's columns),
+    so an over-long cell is quarantined by name instead of failing the whole batch.
+    """
+
+    def __init__(
+        self,
+        spec: RecordSpec,
+        formats: ValueFormats | None = None,
+        text_limits: Mapping[str, int] | None = None,
+    ) -> None:
+        self.spec = spec
+        self.formats = formats or ValueFormats()
+        self.text_limits = dict(text_limits or {})
+        self._readers: dict[str, Callable[[str], Any]] = {
+            name: self._reader(spec_field) for name, spec_field in spec.fields.items()
+        }
+
+    def convert(
+        self, row_number: int, neutral: Mapping[str, str | None], raw: dict[str, Any]
+    ) -> StagedRow:
+        """The ``StagedRow`` for one neutral row; ``RowProblem`` names the first broken rule."""
+        source_id = (neutral.get("id") or "").strip()
+        if not source_id:
+            raise RowProblem("id", "missing_source_id", "the row has no id to import it by")
+        check_text(source_id, "id", self.text_limits.get("source_id"))
+        values: dict[str, Any] = {}
+        references: dict[str, str | None] = {}
+        fields = self.spec.fields
+        for name, text in neutral.items():
+            spec_field = fields.get(name)
+            if spec_field is None or name == "phone":
+                continue
+            if text is None or not text.strip():
+                self._empty(spec_field, values, references)
+                continue
+            if self.formats.refuse_hashed and _HASHED.fullmatch(text.strip()):
+                raise RowProblem(
+                    name,
+                    "hashed_value",
+                    f"{text.strip()!r} is a digest, not a value; "
+                    "the source replaced it and it cannot be resolved",
+                )
+            if spec_field.references:
+                references[name] = check_text(text.strip(), name, 255)
+                continue
+            values[name] = self._readers[name](text)
+        if "phone" in neutral and "phone" in fields:
+            self._phone(neutral["phone"], values)
+        for name, spec_field in fields.items():
+            if spec_field.required and name not in neutral:
+                raise RowProblem(name, "missing_column", f"the file has no {name} column")
+        self._check_record(values, references)
+        return StagedRow(self.spec.record_type, row_number, source_id, values, references, raw)
+
+    @staticmethod
+    def _empty(
+        spec_field: FieldSpec, values: dict[str, Any], references: dict[str, str | None]
+    ) -> None:
+        if spec_field.required:
+            raise RowProblem(spec_field.name, "missing_required", f"{spec_field.name} is required")
+        if spec_field.references:
+            references[spec_field.name] = None
+        elif not spec_field.has_factory:  # a made-up default (now, {}) is not the source's
+            values[spec_field.name] = spec_field.default
+
+    def _phone(self, text: str | None, values: dict[str, Any]) -> None:
+        if text is None or not text.strip():
+            values["phone"] = None
+            return
+        region = values.get("country") if isinstance(values.get("country"), str) else None
+        values["phone"] = standard_phone(text, region)
+
+    def _reader(self, spec_field: FieldSpec) -> Callable[[str], Any]:
+        name, formats = spec_field.name, self.formats
+        limit = self.text_limits.get(name)
+        special: dict[str, Callable[[str], Any]] = {
+            "email": lambda v: standard_email(check_text(v, name, limit), name),
+            "country": lambda v: standard_country(check_text(v.strip(), name, limit), name),
+            "currency": lambda v: standard_currency(check_text(v, name, limit), name),
+            "domain": lambda v: website_domain(check_text(v, name, limit), name),
+        }
+        if name in special and spec_field.kind == "text":
+            return special[name]
+        kind = spec_field.kind
+        if kind == "text":
+            return lambda v: check_text(v.strip(), name, limit)
+        if kind == "int":
+            return lambda v: parse_int(v, name)
+        if kind == "float":
+            return lambda v: parse_float(v, name)
+        if kind == "decimal":
+            return lambda v: parse_decimal(v, name, spec_field.scale)
+        if kind == "bool":
+            return lambda v: parse_bool(v, name)
+        if kind == "timestamp":
+            return lambda v: parse_timestamp(v, formats.timestamp_formats, name)
+        if kind == "date":
+            return lambda v: parse_date(v, formats.date_formats, name)
+        if kind == "enum":
+            return self._enum_reader(spec_field)
+        if spec_field.has_factory and spec_field.default is None and name != "technologies":
+            return lambda v: _json_object(v, name)
+        return lambda v: [item.strip() for item in check_text(v, name).split(";") if item.strip()]
+
+    @staticmethod
+    def _enum_reader(spec_field: FieldSpec) -> Callable[[str], Any]:
+        enum = spec_field.enum
+        assert enum is not None
+        allowed = {member.value: member for member in enum}
+
+        def read(text: str) -> Any:
+            key = re.sub(r"[\s\-]+", "_", text.strip().lower())
+            if key in allowed:
+                return allowed[key]
+            raise RowProblem(
+                spec_field.name,
+                "unknown_value",
+                f"{text.strip()[:60]!r} is not one of {', '.join(allowed)}",
+            )
+
+        return read
+
+    def _check_record(self, values: dict[str, Any], references: dict[str, str | None]) -> None:
+        """The record's own rules that a single field cannot see."""
+        for name in ("probability", "discount_pct", "max_discount_pct"):
+            value = values.get(name)
+            if value is not None and not 0 <= value <= _HUNDRED:
+                raise RowProblem(name, "out_of_range", f"{value} is outside 0-100 percent")
+        start, end = values.get("start_date"), values.get("end_date")
+        if start is not None and end is not None and end < start:
+            raise RowProblem(
+                "end_date", "ends_before_start", f"ends {end} before it starts {start}"
+            )
+        satisfaction = values.get("satisfaction")
+        if satisfaction is not None and not 1 <= satisfaction <= 5:
+            raise RowProblem("satisfaction", "out_of_range", f"{satisfaction} is not 1-5")
+
+
+def _json_object(text: str, field: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise RowProblem(field, "invalid_json", f"{text[:60]!r} is not a JSON object")
+    for item in value.values():
+        if isinstance(item, str):
+            check_text(item, field)
+    return value
+
+
+def insert_defaults(spec: RecordSpec, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values a new record is written with: the row's, then the domain's defaults.
+
+    ``Contract.mrr`` follows ``arr`` when the source gives none, as the domain class does.
+    """
+    row: dict[str, Any] = {}
+    for name, default, factory in _defaults(spec.record_class):
+        if name not in spec.fields:
+            continue
+        value = values.get(name, _ABSENT)
+        if value is not _ABSENT and not (value is None and spec.fields[name].default is not None):
+            row[name] = value
+        elif factory is not None:
+            row[name] = factory()
+        else:
+            row[name] = default
+    if "mrr" in row and row.get("mrr") is None and row.get("arr") is not None:
+        row["mrr"] = (row["arr"] / 12).quantize(Decimal("0.01"))
+    return row
+
+
+_ABSENT = object()
+
+
+_DEFAULTS: dict[str, tuple[tuple[str, Any, Callable[[], Any] | None], ...]] = {}
+
+
+def _defaults(record_class: type) -> tuple[tuple[str, Any, Callable[[], Any] | None], ...]:
+    """Each field's name, default and default factory (read once per record class)."""
+    known = _DEFAULTS.get(record_class.__qualname__)
+    if known is not None:
+        return known
+    known = _DEFAULTS[record_class.__qualname__] = tuple(
+        (
+            f.name,
+            None if f.default is dataclasses.MISSING else f.default,
+            None if f.default_factory is dataclasses.MISSING else f.default_factory,
+        )
+        for f in dataclasses.fields(record_class)
+    )
+    return known

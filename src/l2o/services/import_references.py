@@ -1,0 +1,93 @@
+"""Turning the source ids a file refers to into store ids, for one import batch.
+
+A row's ``account_id = "AC-7"`` means the account whose source id is ``AC-7`` in the same
+source system: accepted earlier in this batch (record types are imported parents first), or
+stored by an earlier import. Anything else is unresolvable and the row is quarantined (rule
+``unresolved_reference``) - a reference is never guessed nor silently emptied.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+
+from l2o.ingest import RECORD_SPECS, RowProblem, StagedRow
+from l2o.store.bulk import BulkWriter
+
+__all__ = ["ReferenceResolver", "derived_id"]
+
+_ID_NAMESPACE = uuid.UUID("9c5b1c2e-4f0a-4d59-9a43-2f6f0e1d7b8a")
+
+
+def derived_id(source_system: str, record_type: str, source_id: str) -> str:
+    """A stable store id for a record type without source columns (quote lines, approvals),
+    so re-importing the same row finds the same record."""
+    return str(uuid.uuid5(_ID_NAMESPACE, f"{source_system}/{record_type}/{source_id}"))
+
+
+class ReferenceResolver:
+    """Source id -> store id for every record type of one source system, batch and store."""
+
+    def __init__(self, writer: BulkWriter, source_system: str) -> None:
+        self.writer = writer
+        self.source_system = source_system
+        # Only record types something refers to are remembered (touchpoints are not).
+        self._referenced = {
+            target for spec in RECORD_SPECS.values() for target in spec.references.values()
+        }
+        self._known: dict[str, dict[str, str]] = defaultdict(dict)
+        self._missing: dict[str, set[str]] = defaultdict(set)
+
+    def register(self, record_type: str, pairs: Iterable[tuple[str, str]]) -> None:
+        """Remember ``(source_id, store_id)`` pairs accepted in this batch."""
+        if record_type in self._referenced:
+            known = self._known[record_type]
+            for source_id, store_id in pairs:
+                known[source_id] = store_id
+                self._missing[record_type].discard(source_id)
+
+    def forget(self, record_type: str, source_ids: Iterable[str]) -> None:
+        """Drop source ids that turned out not to be accepted after all."""
+        known = self._known[record_type]
+        for source_id in source_ids:
+            known.pop(source_id, None)
+
+    def prefetch(self, rows: Iterable[StagedRow]) -> None:
+        """Look up, in one query per record type, the store ids ``rows`` refer to."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            spec = RECORD_SPECS[row.record_type]
+            for name, source_id in row.references.items():
+                target = spec.fields[name].references
+                if source_id is None or target is None:
+                    continue
+                if source_id not in self._known[target] and source_id not in self._missing[target]:
+                    wanted[target].add(source_id)
+        for target, source_ids in wanted.items():
+            if not self.writer.has_table(target) or not self.writer.has_source_key(target):
+                self._missing[target].update(source_ids)
+                continue
+            found = self.writer.ids_by_source(target, self.source_system, source_ids)
+            self._known[target].update(found)
+            self._missing[target].update(source_ids - found.keys())
+
+    def resolve(self, row: StagedRow) -> dict[str, str | None]:
+        """``row``'s references as store ids; ``RowProblem`` for the first one not found."""
+        spec = RECORD_SPECS[row.record_type]
+        resolved: dict[str, str | None] = {}
+        for name, source_id in row.references.items():
+            target = spec.fields[name].references
+            if source_id is None or target is None:
+                resolved[name] = None
+                continue
+            store_id = self._known[target].get(source_id)
+            if store_id is None:
+                raise RowProblem(
+                    name,
+                    "unresolved_reference",
+                    f"no {target} record with id {source_id!r} in this import or the store "
+                    f"(source {self.source_system})",
+                )
+            resolved[name] = store_id
+        return resolved

@@ -1,0 +1,144 @@
+"""Importing the neutral CSV set: counts add up, re-import changes nothing, all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from l2o import domain
+from l2o.ingest import adapter_for
+from l2o.services.importing import import_directory
+from l2o.store import SqlAlchemyUnitOfWork
+from l2o.store.schema import metadata
+
+
+def _row_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            name: connection.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+            for name, table in metadata.tables.items()
+            if name not in ("import_batches",)
+        }
+
+
+def _csv_rows(path: Path) -> int:
+    with path.open(newline="") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+def test_every_row_is_stored_or_quarantined(engine: Engine, company_dir: Path) -> None:
+    summary = import_directory(engine, company_dir, adapter_for("neutral"))
+    counts = _row_counts(engine)
+    for record_type, type_counts in summary.by_type.items():
+        assert type_counts.adds_up, record_type
+        assert type_counts.read == _csv_rows(company_dir / f"{record_type}.csv")
+        assert counts[record_type] == type_counts.inserted, record_type
+    total = summary.total
+    assert total.inserted > 0.8 * total.read
+    assert counts["quarantined_rows"] == total.quarantined
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        batch = uow.import_batches.get(summary.batch_id)
+        assert batch.status == domain.ImportStatus.COMPLETED
+        assert batch.rows_read == total.read
+        assert batch.counts_add_up
+        quarantined = uow.quarantine.list(batch_id=summary.batch_id, limit=5)
+    for row in quarantined:
+        assert row.row_number >= 2
+        assert row.rule
+        assert row.message
+        assert row.raw
+
+
+def test_reimport_changes_nothing(engine: Engine, company_dir: Path) -> None:
+    first = import_directory(engine, company_dir, adapter_for("neutral"))
+    before = _row_counts(engine)
+    second = import_directory(engine, company_dir, adapter_for("neutral"))
+    after = _row_counts(engine)
+    total = second.total
+    assert total.inserted == total.updated == 0
+    assert total.unchanged == first.total.inserted + first.total.updated
+    assert after["quarantined_rows"] - before["quarantined_rows"] == total.quarantined
+    del before["quarantined_rows"], after["quarantined_rows"]
+    assert after == before  # records and audit rows untouched
+
+
+def test_changed_value_updates_and_audits_only_that_field(
+    engine: Engine, company_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "crm"
+    folder.mkdir()
+    for name in ("users", "territories", "accounts"):
+        shutil.copy(company_dir / f"{name}.csv", folder / f"{name}.csv")
+    import_directory(engine, folder, adapter_for("neutral"))
+    path = folder / "accounts.csv"
+    rows = list(csv.DictReader(path.open(newline="")))
+    rows[0]["industry"] = "Aerospace"
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    summary = import_directory(engine, folder, adapter_for("neutral"))
+    assert summary.by_type["accounts"].updated == 1
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        account = uow.accounts.find_by_source("neutral", rows[0]["id"])
+        assert account is not None
+        assert account.industry == "Aerospace"
+        assert account.version == 2
+        trail = uow.audit.for_record("Account", account.id)
+    assert [(e.action, e.field) for e in trail] == [
+        (domain.AuditAction.CREATE, None),
+        (domain.AuditAction.UPDATE, "industry"),
+    ]
+    assert trail[1].new_value == "Aerospace"
+    assert trail[1].source == "import:neutral"
+
+
+def test_interrupted_import_leaves_the_store_as_it_was(engine: Engine, company_dir: Path) -> None:
+    before = _row_counts(engine)
+    done: list[str] = []
+
+    def interrupt_on_third_file(record_type: str, rows: int) -> None:
+        done.append(record_type)
+        if len(set(done)) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_directory(
+            engine, company_dir, adapter_for("neutral"), progress=interrupt_on_third_file
+        )
+    assert _row_counts(engine) == before
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        (batch,) = uow.import_batches.list()
+    assert batch.status == domain.ImportStatus.FAILED
+    assert batch.rows_inserted == 0
+    assert "KeyboardInterrupt" in (batch.error or "")
+
+
+def test_unresolvable_reference_is_quarantined_with_its_rule(
+    engine: Engine, tmp_path: Path
+) -> None:
+    (tmp_path / "accounts.csv").write_text(
+        "id,name,owner_id,parent_id\nAC-1,Acme Inc,,\nAC-2,Beta GmbH,,AC-1\nAC-3,Gamma,US-9,\n"
+        "AC-4,Delta,,AC-3\n"
+    )
+    summary = import_directory(engine, tmp_path, adapter_for("neutral"))
+    counts = summary.by_type["accounts"]
+    assert (counts.inserted, counts.quarantined) == (2, 2)
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        rows = {r.row_number: r for r in uow.quarantine.list(batch_id=summary.batch_id)}
+        beta = uow.accounts.find_by_source("neutral", "AC-2")
+        acme = uow.accounts.find_by_source("neutral", "AC-1")
+    assert beta is not None
+    assert acme is not None
+    assert beta.parent_id == acme.id
+    assert rows[4].field == "owner_id"
+    assert rows[4].rule == "unresolved_reference"
+    # AC-4's parent was refused, so AC-4 cannot point at it either.
+    assert rows[5].field == "parent_id"
+    assert rows[5].rule == "unresolved_reference"
+    assert rows[4].raw["name"] == "Gamma"
