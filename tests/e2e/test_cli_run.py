@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from l2o.entrypoints.cli import app
-from l2o.store import current_revision, head_revision
+from l2o.store import SqlAlchemyUnitOfWork, current_revision, engine_for, head_revision
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -22,23 +22,51 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_run_lints_examples_and_creates_the_default_store(workdir: Path) -> None:
-    result = CliRunner().invoke(app, ["run"])
+SMALL = ["--leads", "300"]
+
+
+def test_run_lints_migrates_and_loads_a_simulated_company(workdir: Path) -> None:
+    result = CliRunner().invoke(app, ["run", *SMALL])
 
     assert result.exit_code == 0, result.output
     assert "examples/revenue-machine.yaml: valid, 0 error(s), 0 warning(s)" in result.output
     assert "examples/founder-led.yaml: valid" in result.output
     database = workdir / "l2o-data" / "l2o.db"
-    assert database.exists()
     assert current_revision(f"sqlite:///{database}") == head_revision()
+    with SqlAlchemyUnitOfWork(engine_for(f"sqlite:///{database}")) as uow:
+        assert uow.leads.count() >= 300
+        assert uow.opportunities.count() > 0
+    simulated = workdir / "l2o-data" / "simulated"
+    assert (simulated / "leads.csv").exists()
+    assert (simulated / "truth.json").exists()
 
 
-def test_second_run_has_nothing_to_migrate(workdir: Path) -> None:
-    CliRunner().invoke(app, ["run"])
-    result = CliRunner().invoke(app, ["run"])
+def test_second_run_migrates_nothing_and_simulates_nothing(workdir: Path) -> None:
+    CliRunner().invoke(app, ["run", *SMALL])
+    database = f"sqlite:///{workdir / 'l2o-data' / 'l2o.db'}"
+    with SqlAlchemyUnitOfWork(engine_for(database)) as uow:
+        leads_after_first_run = uow.leads.count()
+
+    result = CliRunner().invoke(app, ["run", *SMALL])
 
     assert result.exit_code == 0, result.output
     assert "nothing to migrate" in result.output
+    assert "no company simulated" in result.output
+    with SqlAlchemyUnitOfWork(engine_for(database)) as uow:
+        assert uow.leads.count() == leads_after_first_run
+
+
+def test_run_imports_the_data_it_is_given(workdir: Path) -> None:
+    export = workdir / "export"
+    CliRunner().invoke(app, ["simulate", "--leads", "200", "--seed", "3", "--csv-dir", str(export)])
+
+    result = CliRunner().invoke(app, ["run", "--data", str(export)])
+
+    assert result.exit_code == 0, result.output
+    assert "simulating" not in result.output
+    database = f"sqlite:///{workdir / 'l2o-data' / 'l2o.db'}"
+    with SqlAlchemyUnitOfWork(engine_for(database)) as uow:
+        assert uow.leads.count() >= 200
 
 
 def test_invalid_spec_fails_the_run_and_names_the_problem(workdir: Path) -> None:
@@ -47,7 +75,7 @@ def test_invalid_spec_fails_the_run_and_names_the_problem(workdir: Path) -> None
         broken.replace("max_days_in_stage:", "max_day_in_stage:", 1)
     )
 
-    result = CliRunner().invoke(app, ["run"])
+    result = CliRunner().invoke(app, ["run", *SMALL])
 
     assert result.exit_code == 1
     assert "examples/broken.yaml: invalid" in result.output

@@ -107,6 +107,22 @@ _COUNTRY_ALIASES = {
     "south korea": "KR",
     "russia": "RU",
     "uae": "AE",
+    # Names in the country's own language, as forms and local CRMs write them.
+    "deutschland": "DE",
+    "österreich": "AT",
+    "schweiz": "CH",
+    "suisse": "CH",
+    "españa": "ES",
+    "nederland": "NL",
+    "italia": "IT",
+    "brasil": "BR",
+    "sverige": "SE",
+    "danmark": "DK",
+    "norge": "NO",
+    "suomi": "FI",
+    "polska": "PL",
+    "belgië": "BE",
+    "belgique": "BE",
 }
 
 

@@ -69,19 +69,16 @@ def _typo(text: np.ndarray) -> np.ndarray:
 
 
 def _phone_variant(phone: np.ndarray, style: np.ndarray) -> np.ndarray:
-    """``+1 415 555 0123`` as ``14155550123`` (style 0) or ``(415) 555-0123`` (style 1)."""
-    digits = np.strings.replace(np.strings.replace(phone, b" ", b""), b"+", b"")
-    n = np.strings.str_len(phone)
-    tail = np.strings.slice(phone, n - 12, n)
-    local = join_text(
-        b"(",
-        np.strings.slice(tail, 0, 3),
-        b") ",
-        np.strings.slice(tail, 4, 7),
-        b"-",
-        np.strings.slice(tail, 8, 12),
+    """``+1 415 555 0123`` as ``+14155550123`` (style 0) or ``+1-415-555-0123`` (style 1).
+
+    The country code stays, so the variant is the same valid number in another format, as
+    CRMs that stored it through different forms hold it.
+    """
+    compact = np.strings.add(
+        b"+", np.strings.replace(np.strings.replace(phone, b" ", b""), b"+", b"")
     )
-    out = np.where(style == 0, digits, local)
+    dashed = np.strings.replace(phone, b" ", b"-")
+    out = np.where(style == 0, compact, dashed)
     return np.where(phone == b"", b"", out)
 
 

@@ -1,8 +1,9 @@
-"""``l2o run`` - the main job on the embedded default.
+"""``l2o run`` - the main job on the embedded default (what ``make run`` does).
 
-Today: lint every architecture spec in ``examples/`` and create or migrate the store. As the
-product grows it becomes: simulate or import a company, assess it, write the report, serve
-the dashboard.
+Today: lint every architecture spec in ``examples/``, create or migrate the store, then load
+a company into it - the export given with ``--data``, or else, when the store is still
+empty, a simulated company whose true maturity is known. As the product grows the job goes
+on to assess the company, write the report and serve the dashboard.
 """
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from l2o.entrypoints.cli import simulate as simulate_command
+from l2o.entrypoints.cli.importing import print_summary, run_import
 from l2o.errors import L2OError
 from l2o.settings import load_settings
 from l2o.spec import check_spec
-from l2o.store import describe_url, upgrade
+from l2o.store import SqlAlchemyUnitOfWork, describe_url, engine_for, upgrade
 
 console = Console()
+
+SIMULATED_DIR = Path("l2o-data/simulated")
 
 
 def run(
@@ -28,13 +33,70 @@ def run(
     db: str | None = typer.Option(
         None, "--db", help="Store URL (default: $L2O_DATABASE_URL or ./l2o-data/l2o.db)."
     ),
+    data: Path | None = typer.Option(
+        None, "--data", help="A CRM export folder to import instead of a simulated company."
+    ),
+    source: str = typer.Option(
+        "neutral", "--source", help="Format of --data: neutral, salesforce or hubspot."
+    ),
+    leads: int = typer.Option(
+        5_000, "--leads", min=100, help="Leads of the simulated company (empty store only)."
+    ),
 ) -> None:
-    """Run the main job: lint the example specs and create or migrate the database."""
+    """Run the main job: lint the specs, migrate the store, load a company into it."""
+    failed = _lint_specs(examples)
+
+    try:
+        url = load_settings(db).database_url
+        before, after = upgrade(url)
+    except L2OError as exc:
+        console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    state = (
+        f"at {after}, nothing to migrate"
+        if before == after
+        else f"migrated {before or 'empty'} -> {after}"
+    )
+    console.print(f"store {describe_url(url)}: {state}")
+
+    if data is not None:
+        try:
+            print_summary(run_import(data, source, None, url), console)
+        except L2OError as exc:
+            console.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(1) from exc
+    else:
+        with SqlAlchemyUnitOfWork(engine_for(url)) as uow:
+            existing = uow.leads.count()
+        if existing:
+            console.print(f"store holds {existing:,} leads already: no company simulated")
+        else:
+            console.print(
+                f"no data given and the store is empty: simulating a 'defined' company "
+                f"({leads:,} leads, seed 0) into the store and {SIMULATED_DIR}/"
+            )
+            simulate_command.simulate(
+                profile="defined",
+                maturity=None,
+                leads=leads,
+                months=24,
+                seed=0,
+                db=url,
+                csv_dir=SIMULATED_DIR,
+                truth=None,
+            )
+
+    if failed:
+        console.print(f"[red]{failed} spec(s) invalid[/]")
+        raise typer.Exit(1)
+
+
+def _lint_specs(examples: Path) -> int:
+    """Check every spec in ``examples``; print each verdict; return how many are invalid."""
     specs = sorted(examples.glob("*.yaml")) + sorted(examples.glob("*.yml"))
     if not specs:
         console.print(f"[red]error:[/] no architecture specs (*.yaml) in {examples}")
         raise typer.Exit(1)
-
     failed = 0
     for path in specs:
         report = check_spec(path)
@@ -46,20 +108,6 @@ def run(
         for problem in report.errors:
             console.print(f"  [red]error[/] {escape(str(problem))}")
         failed += not report.ok
-
-    try:
-        url = load_settings(db).database_url
-        before, after = upgrade(url)
-    except L2OError as exc:
-        console.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(1) from exc
-    state = (
-        f"at {after}, nothing to migrate"
-        if before == after
-        else (f"migrated {before or 'empty'} -> {after}")
-    )
-    console.print(f"store {describe_url(url)}: {state}")
-
     if failed:
         console.print(f"[red]{failed} of {len(specs)} spec(s) invalid[/]")
-        raise typer.Exit(1)
+    return failed
