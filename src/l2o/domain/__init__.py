@@ -10,7 +10,21 @@ from l2o.domain.approvals import Approval, ApprovalStatus
 from l2o.domain.audit import AuditAction, AuditEntry
 from l2o.domain.base import JSONValue, Record, as_utc, jsonable, new_id, utc_now
 from l2o.domain.catalog import PriceBookEntry, Product
-from l2o.domain.commands import ChangeOpportunityStage, Command, ConvertLead
+from l2o.domain.commands import (
+    AcceptQuote,
+    AddLead,
+    ApproveQuote,
+    ChangeOpportunityStage,
+    ChangeQuoteDiscount,
+    Command,
+    ConvertLead,
+    DraftQuote,
+    LogTouchpoint,
+    QuoteLineRequest,
+    RejectQuote,
+    RouteLead,
+    SubmitQuote,
+)
 from l2o.domain.contracts import (
     Contract,
     ContractStatus,
@@ -20,11 +34,18 @@ from l2o.domain.contracts import (
     UsageRecord,
 )
 from l2o.domain.events import (
+    AccountSignalRaised,
     ApprovalDecided,
+    ApprovalRequested,
     Event,
     LeadConverted,
+    LeadRouted,
+    LeadStageReached,
     OpportunityClosed,
     OpportunityStageChanged,
+    OpportunityStalled,
+    OrderBooked,
+    SequenceEnrolled,
 )
 from l2o.domain.imports import ImportBatch, ImportStatus, QuarantinedRow
 from l2o.domain.leads import Lead, LeadStatus
@@ -40,26 +61,36 @@ from l2o.domain.opportunities import (
 from l2o.domain.outbox import OutboxMessage, OutboxStatus
 from l2o.domain.people import User, UserRole
 from l2o.domain.quotes import Quote, QuoteLine, QuoteStatus, net_price_after_discount
+from l2o.domain.routing import ROUTING_STATE_ID, Assignment, RoutingState
 from l2o.domain.support import SupportTicket, TicketStatus
 from l2o.domain.tasks import Task, TaskStatus
 from l2o.domain.territories import Territory
 
 __all__ = [
     "MERGEABLE_RECORDS",
+    "ROUTING_STATE_ID",
+    "AcceptQuote",
     "Account",
+    "AccountSignalRaised",
+    "AddLead",
     "Approval",
     "ApprovalDecided",
+    "ApprovalRequested",
     "ApprovalStatus",
+    "ApproveQuote",
+    "Assignment",
     "AuditAction",
     "AuditEntry",
     "Campaign",
     "ChangeOpportunityStage",
+    "ChangeQuoteDiscount",
     "Command",
     "Contact",
     "Contract",
     "ContractStatus",
     "ContractType",
     "ConvertLead",
+    "DraftQuote",
     "Event",
     "ForecastCategory",
     "ImportBatch",
@@ -67,15 +98,20 @@ __all__ = [
     "JSONValue",
     "Lead",
     "LeadConverted",
+    "LeadRouted",
+    "LeadStageReached",
     "LeadStatus",
+    "LogTouchpoint",
     "Merge",
     "MergeableRecord",
     "Opportunity",
     "OpportunityClosed",
     "OpportunityFieldChange",
     "OpportunityStageChanged",
+    "OpportunityStalled",
     "OpportunityType",
     "Order",
+    "OrderBooked",
     "OrderStatus",
     "OutboxMessage",
     "OutboxStatus",
@@ -84,9 +120,15 @@ __all__ = [
     "QuarantinedRow",
     "Quote",
     "QuoteLine",
+    "QuoteLineRequest",
     "QuoteStatus",
     "Record",
+    "RejectQuote",
+    "RouteLead",
+    "RoutingState",
+    "SequenceEnrolled",
     "StageChange",
+    "SubmitQuote",
     "SupportTicket",
     "Task",
     "TaskStatus",

@@ -13,7 +13,11 @@ __all__ = ["PriceBookEntry", "Product"]
 
 @dataclass(kw_only=True, eq=False)
 class Product(Record):
-    """A sellable item; ``recurring`` products make ARR, one-time ones (services) do not."""
+    """A sellable item; ``recurring`` products make ARR, one-time ones (services) do not.
+
+    ``sku`` is the product's id in the architecture spec (``commercial.products[].id``), which
+    is how price floors and the discount matrix find a quote line's product.
+    """
 
     id: str = field(default_factory=new_id)
     sku: str

@@ -17,11 +17,18 @@ from l2o.domain.base import jsonable
 from l2o.domain.opportunities import Opportunity, StageChange
 
 __all__ = [
+    "AccountSignalRaised",
     "ApprovalDecided",
+    "ApprovalRequested",
     "Event",
     "LeadConverted",
+    "LeadRouted",
+    "LeadStageReached",
     "OpportunityClosed",
     "OpportunityStageChanged",
+    "OpportunityStalled",
+    "OrderBooked",
+    "SequenceEnrolled",
 ]
 
 
@@ -105,3 +112,98 @@ class ApprovalDecided(Event):
     approver_id: str | None
     decided_at: datetime
     note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeadRouted(Event):
+    """A lead was given to an owner (or to nobody: it needs a person), and why."""
+
+    lead_id: str
+    assignment_id: str
+    owner_id: str | None
+    rule: str | None
+    pool: str | None
+    why: str
+    assigned_at: datetime
+    trigger: str = "new_lead"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeadStageReached(Event):
+    """A lead reached a lifecycle stage of the spec (e.g. ``mql``) at its scores."""
+
+    lead_id: str
+    stage: str
+    status: str | None
+    reached_at: datetime
+    score: float
+    owner_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpportunityStalled(Event):
+    """A deal has sat in its stage past the stage's limit (``max_days_in_stage``)."""
+
+    opportunity_id: str
+    pipeline: str
+    stage: str
+    owner_id: str | None
+    days_in_stage: float
+    limit_days: int | None
+    stage_entered_at: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApprovalRequested(Event):
+    """A quote needs a role's approval (the chain's step), for discounts up to a percentage."""
+
+    approval_id: str
+    quote_id: str
+    approver_role: str
+    discount_pct: Decimal | None
+    requested_by: str | None
+    requested_at: datetime
+    expires_at: datetime | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderBooked(Event):
+    """An accepted, approved quote became an order and a contract with its term."""
+
+    order_id: str
+    quote_id: str
+    contract_id: str | None
+    account_id: str
+    opportunity_id: str | None
+    total_amount: Decimal
+    currency: str
+    ordered_at: datetime
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SequenceEnrolled(Event):
+    """A record was enrolled in a nurture sequence of the spec (the worker runs its steps)."""
+
+    source: str
+    sequence: str
+    record_type: str
+    record_id: str
+    enrolled_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountSignalRaised(Event):
+    """A lifecycle signal on an account: ``kind`` is ``churn_risk``, ``expansion`` or
+    ``renewal_window``; ``signal`` the spec's id; ``reason`` the rule in words."""
+
+    account_id: str
+    kind: str
+    signal: str
+    reason: str
+    raised_at: datetime
+    severity: str | None = None
+    record_id: str | None = None

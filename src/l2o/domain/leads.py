@@ -1,4 +1,4 @@
-"""Leads and their lifecycle: new -> working -> MQL -> SQL -> converted (or disqualified)."""
+"""Leads and their lifecycle: new -> working -> MQL -> SAL -> SQL -> converted (or disqualified)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class LeadStatus(StrEnum):
     NEW = "new"
     WORKING = "working"
     MQL = "mql"
+    SAL = "sal"
     SQL = "sql"
     CONVERTED = "converted"
     DISQUALIFIED = "disqualified"
@@ -72,14 +73,15 @@ class Lead(Record):
     def change_status(self, status: LeadStatus, at: datetime) -> None:
         """Move the lead to ``status``; the first time it reaches MQL or SQL is stamped.
 
-        Reaching SQL without having been an MQL stamps both, so funnel counts stay monotone.
+        Reaching SAL or SQL without having been an MQL stamps ``mql_at`` too, so funnel counts
+        stay monotone.
         """
         at = as_utc(at)
         if not self.is_open:
             raise ValueError(f"Lead {self.id}: status is {self.status}, it cannot change")
         if status == LeadStatus.CONVERTED:
             raise ValueError(f"Lead {self.id}: use convert() to convert a lead")
-        if status in (LeadStatus.MQL, LeadStatus.SQL) and self.mql_at is None:
+        if status in (LeadStatus.MQL, LeadStatus.SAL, LeadStatus.SQL) and self.mql_at is None:
             self.mql_at = at
         if status == LeadStatus.SQL and self.sql_at is None:
             self.sql_at = at

@@ -42,7 +42,8 @@ class StageChange(Record):
     """One move of an opportunity between stages, with the deal as it was at that moment.
 
     ``criteria_met`` says whether the stage's exit criteria held (``None``: not checked, e.g.
-    imported history); an advance without them needs an ``override_reason``.
+    imported history); an advance without them needs an ``override_reason``, given by someone
+    in ``override_role``.
     """
 
     id: str = field(default_factory=new_id)
@@ -55,6 +56,7 @@ class StageChange(Record):
     close_date: date | None = None
     criteria_met: bool | None = None
     override_reason: str | None = None
+    override_role: str | None = None
     source_system: str | None = None
     source_id: str | None = None
 
@@ -105,7 +107,9 @@ class Opportunity(Record):
     ``qualification`` maps qualification items (MEDDICC, BANT...) to what is known, e.g.
     ``{"economic_buyer": "CFO Jane Doe", "metrics": "cut churn 20%"}``. ``stage_history``
     is ordered by time; ``move_to_stage`` is the one way the stage changes, so the history
-    is complete. ``version`` is the optimistic-lock counter kept by the store.
+    is complete. ``stalled_at`` is when the deal was flagged as past its stage's stall limit
+    (cleared by the next stage move). ``version`` is the optimistic-lock counter kept by the
+    store.
     """
 
     id: str = field(default_factory=new_id)
@@ -115,6 +119,7 @@ class Opportunity(Record):
     pipeline: str = "default"
     stage: str
     stage_entered_at: datetime | None = None
+    stalled_at: datetime | None = None
     amount: Decimal | None = None
     currency: str = "USD"
     close_date: date | None = None
@@ -144,6 +149,7 @@ class Opportunity(Record):
         by: str | None = None,
         criteria_met: bool | None = None,
         override_reason: str | None = None,
+        override_role: str | None = None,
         probability: Decimal | None = None,
     ) -> StageChange:
         """Move the deal to ``to_stage`` and append the change to its history.
@@ -172,10 +178,12 @@ class Opportunity(Record):
             close_date=self.close_date,
             criteria_met=criteria_met,
             override_reason=override_reason,
+            override_role=override_role,
         )
         self.stage_history.append(change)
         self.stage = to_stage
         self.stage_entered_at = at
+        self.stalled_at = None
         if probability is not None:
             self.probability = probability
         return change
@@ -188,12 +196,21 @@ class Opportunity(Record):
         at: datetime,
         by: str | None = None,
         loss_reason: str | None = None,
+        criteria_met: bool | None = None,
+        override_reason: str | None = None,
+        override_role: str | None = None,
     ) -> StageChange:
         """Close the deal as won or lost in ``stage`` (a lost deal needs a ``loss_reason``)."""
         if not won and not loss_reason:
             raise ValueError(f"Opportunity {self.id}: a lost deal needs a loss reason")
         change = self.move_to_stage(
-            stage, at=at, by=by, probability=Decimal(100) if won else Decimal(0)
+            stage,
+            at=at,
+            by=by,
+            criteria_met=criteria_met,
+            override_reason=override_reason,
+            override_role=override_role,
+            probability=Decimal(100) if won else Decimal(0),
         )
         self.is_closed = True
         self.is_won = won

@@ -38,6 +38,8 @@ class User(Record):
 
     ``capacity`` is how many open leads or accounts routing may give them (``None``: no cap);
     ``territory_id`` is the territory they cover, if coverage is cut into territories.
+    ``roles`` are the architecture spec's role ids the person holds beyond ``role`` (e.g.
+    ``sales_manager``, ``deal_desk``): what approvals and gate overrides are checked against.
     """
 
     id: str = field(default_factory=new_id)
@@ -49,6 +51,15 @@ class User(Record):
     active: bool = True
     capacity: int | None = None
     territory_id: str | None = None
+    roles: list[str] = field(default_factory=list)
     created_at: datetime = field(default_factory=utc_now)
     source_system: str | None = None
     source_id: str | None = None
+
+    def holds(self, role: str) -> bool:
+        """Whether the person holds the spec role ``role`` (their ``role`` or one of ``roles``)."""
+        return role == self.role.value or role in self.roles
+
+    def spec_roles(self) -> frozenset[str]:
+        """Every spec role id the person holds."""
+        return frozenset({self.role.value, *self.roles})

@@ -72,11 +72,16 @@ class Quote(Record):
     Totals are stored (not only computed) so analytics can read them without the lines, and
     so changing any line changes the quote row, which bumps its ``version``: two people
     editing the same quote's lines cannot overwrite each other silently.
+
+    ``owner_id`` is the rep who asks for its approvals (nobody approves their own quote);
+    ``non_standard_terms`` are the spec's term ids the quote asks for (e.g. net-90 payment),
+    each needing its approvers.
     """
 
     id: str = field(default_factory=new_id)
     opportunity_id: str | None = None
     account_id: str | None = None
+    owner_id: str | None = None
     name: str | None = None
     status: QuoteStatus = QuoteStatus.DRAFT
     currency: str = "USD"
@@ -85,6 +90,7 @@ class Quote(Record):
     list_total: Decimal = Decimal("0.00")
     net_total: Decimal = Decimal("0.00")
     max_discount_pct: Decimal = Decimal(0)
+    non_standard_terms: list[str] = field(default_factory=list)
     source_system: str | None = None
     source_id: str | None = None
     version: int = 0

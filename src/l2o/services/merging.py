@@ -78,7 +78,10 @@ CHILD_REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("touchpoints", "touchpoints", "contact_id"),
         ("support_tickets", "support_tickets", "contact_id"),
     ),
-    "Lead": (("touchpoints", "touchpoints", "lead_id"),),
+    "Lead": (
+        ("touchpoints", "touchpoints", "lead_id"),
+        ("assignments", "assignments", "lead_id"),
+    ),
 }
 
 #: Tasks name what they are about by type and id (no foreign key); they follow merges too.

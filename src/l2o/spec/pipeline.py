@@ -2,7 +2,8 @@
 
 A stage's exit criteria are what must be true before a deal leaves it: fields filled in,
 elements of the qualification framework (e.g. MEDDICC) confirmed, related records present
-(a primary contact, a quote). ``max_days_in_stage`` is the stall limit.
+(a primary contact, a quote). ``max_days_in_stage`` is the stall limit. A pipeline's
+``override_roles`` may move a deal past a gate it does not meet, giving a reason.
 """
 
 from __future__ import annotations
@@ -136,6 +137,11 @@ class Pipeline(SpecModel):
     stages: list[Stage] = Field(min_length=1)
     allow_stage_skipping: bool = False
     allow_backward_moves: bool = True
+    override_roles: list[Identifier] = Field(
+        default_factory=list,
+        description="Role ids that may move a deal past a gate it does not meet, with a "
+        "reason (audited); empty = nobody may override.",
+    )
 
     def open_stages(self) -> list[Stage]:
         """The stages a deal is still being worked in, in order."""

@@ -177,6 +177,8 @@ class _ReferenceCheck:
         for p_index, pipeline in enumerate(section.pipelines):
             base = f"pipeline.pipelines[{p_index}]"
             self._unique(pipeline.stages, f"{base}.stages", "stage")
+            for r_index, role in enumerate(pipeline.override_roles):
+                self._role(role, f"{base}.override_roles[{r_index}]")
             for s_index, stage in enumerate(pipeline.stages):
                 for gate in ("entry_criteria", "exit_criteria"):
                     for c_index, criterion in enumerate(getattr(stage, gate)):

@@ -32,6 +32,7 @@ VERSIONED_RECORDS: tuple[type[domain.Record], ...] = (
     domain.Quote,
     domain.Approval,
     domain.Contract,
+    domain.RoutingState,
 )
 
 # Every record class and its table, parents before children.
@@ -61,6 +62,8 @@ _TABLES: tuple[tuple[type[domain.Record], sa.Table], ...] = (
     (domain.ImportBatch, schema.import_batches),
     (domain.QuarantinedRow, schema.quarantined_rows),
     (domain.Merge, schema.merges),
+    (domain.Assignment, schema.assignments),
+    (domain.RoutingState, schema.routing_state),
 )
 
 _lock = threading.Lock()

@@ -74,6 +74,8 @@ class SqlAlchemyUnitOfWork:
     import_batches: Repository[domain.ImportBatch]
     quarantine: Repository[domain.QuarantinedRow]
     merges: MergeRepository
+    assignments: Repository[domain.Assignment]
+    routing_state: Repository[domain.RoutingState]
     audit: AuditRepository
     outbox: OutboxRepository
 
@@ -203,6 +205,8 @@ class SqlAlchemyUnitOfWork:
         self.import_batches = Repository(session, domain.ImportBatch)
         self.quarantine = Repository(session, domain.QuarantinedRow)
         self.merges = MergeRepository(session)
+        self.assignments = Repository(session, domain.Assignment)
+        self.routing_state = Repository(session, domain.RoutingState)
         self.audit = AuditRepository(session)
         self.outbox = OutboxRepository(session)
 

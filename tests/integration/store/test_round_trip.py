@@ -168,12 +168,22 @@ def _records() -> list[d.Record]:
         status=d.OutboxStatus.DEAD, attempts=8, next_attempt_at=T, delivered_at=T,
         last_error="HTTP 500",
     )  # fmt: skip
+    assignment = d.Assignment(
+        lead_id=lead.id, owner_id=user.id, assignee="ana@example.com", rule="emea",
+        pool="sdr_emea", pointer=1, segment="mid_market", territory="emea",
+        reasons=[{"rule": "routing.emea", "text": "rule emea: country DE"}],
+        alternatives=[{"rule": "na", "owner": None, "why_not": "country DE not in US"}],
+        trigger="reroute", assigned_at=T, assigned_by=user.id,
+    )  # fmt: skip
+    routing = d.RoutingState(
+        day=date(2025, 3, 3), loads={user.id: 3}, pointers={"sdr_emea": 1}, updated_at=T,
+    )  # fmt: skip
     opportunity.stage_history.append(stage_change)
     return [
         territory, user, account, duplicate_account, contact, duplicate_contact, campaign,
         opportunity, field_change, lead, duplicate_lead, touchpoint, product, price, quote,
         approval, order, first_term, contract, usage, ticket, task, batch, quarantined, audit,
-        outbox, merge,
+        outbox, merge, assignment, routing,
     ]  # fmt: skip
 
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 import typer
 
 from l2o.__about__ import __version__
-from l2o.entrypoints.cli import attribution, db, importing, merge, quarantine, run, simulate, spec
+from l2o.entrypoints.cli import (
+    attribution,
+    db,
+    importing,
+    merge,
+    quarantine,
+    revenue,
+    run,
+    simulate,
+    spec,
+    worker,
+)
 
 app = typer.Typer(
     name="l2o",
@@ -24,6 +35,12 @@ app.command("import")(importing.import_)
 app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(merge.app, name="merge")
 app.command("dedupe")(merge.dedupe)
+app.add_typer(revenue.lead_app, name="lead")
+app.add_typer(revenue.deal_app, name="deal")
+app.add_typer(revenue.quote_app, name="quote")
+app.command("replay")(revenue.replay)
+app.command("worker")(worker.worker)
+app.add_typer(worker.outbox, name="outbox")
 app.command("simulate")(simulate.simulate)
 app.command("attribution")(attribution.attribution)
 app.command("run")(run.run)

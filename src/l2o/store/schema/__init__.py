@@ -32,10 +32,12 @@ from l2o.store.schema.operations import (
     outbox,
     quarantined_rows,
 )
+from l2o.store.schema.routing import assignments, routing_state
 
 __all__ = [
     "accounts",
     "approvals",
+    "assignments",
     "audit_log",
     "campaigns",
     "contacts",
@@ -53,6 +55,7 @@ __all__ = [
     "quarantined_rows",
     "quote_lines",
     "quotes",
+    "routing_state",
     "stage_changes",
     "support_tickets",
     "tasks",

@@ -21,7 +21,7 @@ from l2o.store.schema._columns import (
     source_columns,
     version,
 )
-from l2o.store.types import Money, Percent, Quantity, TextEnum, UTCDateTime
+from l2o.store.types import JSONData, Money, Percent, Quantity, TextEnum, UTCDateTime
 
 __all__ = [
     "approvals",
@@ -69,6 +69,7 @@ quotes = sa.Table(
     primary_id(),
     ref("opportunity_id", "opportunities"),
     ref("account_id", "accounts"),
+    ref("owner_id", "users"),
     sa.Column("name", sa.String(255)),
     sa.Column("status", TextEnum(QuoteStatus), nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
@@ -77,6 +78,7 @@ quotes = sa.Table(
     sa.Column("list_total", Money(), nullable=False),
     sa.Column("net_total", Money(), nullable=False),
     sa.Column("max_discount_pct", Percent(), nullable=False),
+    sa.Column("non_standard_terms", JSONData, nullable=False),
     *source_columns(),
     version(),
 )

@@ -52,6 +52,8 @@ users = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("capacity", sa.Integer),
     ref("territory_id", "territories"),
+    # The spec's role ids the person holds beyond ``role`` (approvals, gate overrides).
+    sa.Column("roles", JSONData, nullable=False),
     created_at(),
     *source_columns(),
 )
@@ -125,6 +127,7 @@ opportunities = sa.Table(
     sa.Column("pipeline", sa.String(60), nullable=False),
     sa.Column("stage", sa.String(60), nullable=False, index=True),
     sa.Column("stage_entered_at", UTCDateTime()),
+    sa.Column("stalled_at", UTCDateTime()),
     sa.Column("amount", Money()),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("close_date", sa.Date, index=True),
@@ -158,6 +161,7 @@ stage_changes = sa.Table(
     sa.Column("close_date", sa.Date),
     sa.Column("criteria_met", sa.Boolean),
     sa.Column("override_reason", sa.String(500)),
+    sa.Column("override_role", sa.String(64)),
     *source_columns(),
 )
 

@@ -1,0 +1,146 @@
+"""The events the worker and its timers publish to the outbox.
+
+They are domain events like ``OpportunityStageChanged`` (frozen dataclasses, past tense,
+``uow.publish(event)``); they live here until ``l2o.domain.events`` takes them in.
+
+- :class:`WebhookDelivery` - one event on its way to one endpoint (its own retries and dead
+  letter, so one failing receiver never holds up or repeats the others).
+- :class:`NotificationQueued` / :class:`NotificationDigest` - a workflow's ``notify`` action,
+  then the digest that batches a recipient's notifications.
+- :class:`LeadSlaBreached`, :class:`OpportunityStalled`, :class:`RenewalWindowReached` - what
+  the timers find.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from l2o.domain import Event
+from l2o.engine import PlannedNotification
+
+__all__ = [
+    "LeadSlaBreached",
+    "NotificationDigest",
+    "NotificationQueued",
+    "OpportunityStalled",
+    "RenewalWindowReached",
+    "WebhookDelivery",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebhookDelivery(Event):
+    """An event to post to one endpoint: named from the endpoints file, or by URL.
+
+    ``event_id`` becomes the ``webhook-id`` header: the same for every retry and replay, so a
+    receiver can drop a repeat.
+    """
+
+    endpoint: str | None
+    url: str | None
+    event_id: str
+    event: str
+    occurred_at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def body(self) -> dict[str, Any]:
+        """What the receiver gets, in the Standard Webhooks shape: type, timestamp, data."""
+        return {
+            "type": self.event,
+            "timestamp": self.to_payload()["occurred_at"],
+            "data": self.data,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> WebhookDelivery:
+        """The delivery stored in an outbox message's payload."""
+        return cls(
+            endpoint=payload.get("endpoint"),
+            url=payload.get("url"),
+            event_id=str(payload["event_id"]),
+            event=str(payload["event"]),
+            occurred_at=datetime.fromisoformat(str(payload["occurred_at"])),
+            data=dict(payload.get("data") or {}),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotificationQueued(Event):
+    """A notification a workflow planned; it waits for the recipients' next digest."""
+
+    source: str
+    to: tuple[str, ...]
+    channel: str
+    message: str
+    record_type: str
+    record_id: str
+
+    @classmethod
+    def of(cls, planned: PlannedNotification) -> NotificationQueued:
+        """The event for a notification the engine planned."""
+        return cls(
+            source=planned.source,
+            to=tuple(planned.to),
+            channel=planned.channel,
+            message=planned.message,
+            record_type=planned.record_type,
+            record_id=planned.record_id,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotificationDigest(Event):
+    """The notifications for one recipient on one channel, batched (oldest first)."""
+
+    recipient: str
+    channel: str
+    sent_at: datetime
+    notifications: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeadSlaBreached(Event):
+    """A lead's owner did not act within a hand-off SLA; ``reroute`` asks for a new owner."""
+
+    lead_id: str
+    sla: str
+    lead_stage: str
+    owner_id: str | None
+    owner_role: str
+    started_at: datetime
+    due_at: datetime
+    minutes_over: float
+    escalate_to: str | None
+    reroute: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpportunityStalled(Event):
+    """A deal has sat in its stage past the stage's limit."""
+
+    opportunity_id: str
+    pipeline: str
+    stage: str
+    owner_id: str | None
+    days_in_stage: float
+    limit_days: int | None
+    stage_entered_at: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenewalWindowReached(Event):
+    """A contract entered a renewal window; ``open_opportunity`` asks for the renewal deal."""
+
+    contract_id: str
+    account_id: str
+    end_date: date
+    days_left: int
+    window_days: int
+    open_opportunity: bool
+    pipeline: str | None
+    owner_role: str
+    reason: str

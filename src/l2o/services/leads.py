@@ -1,0 +1,367 @@
+"""Leads: add one, log what it does (rescore, lifecycle stages), route it with the why stored.
+
+::
+
+    outcome = add_lead(system, AddLead(email="ana@globex.example", title="Head of Data", at=now))
+    log_touchpoint(system, LogTouchpoint(lead_id=outcome.lead_id, touch_type="demo_request",
+                                         at=now))
+    route_lead(system, RouteLead(lead_id=outcome.lead_id, at=now)).assignment.why
+
+- **Scores** are recomputed from every touchpoint on each new one (:class:`LeadScorer`),
+  with the lead's matched account's firmographics (its converted account, else the account
+  whose ``domain`` is the lead's email domain).
+- **Lifecycle**: stages the thresholds reach move the lead forward (never back), each
+  stamped with the moment the threshold was met; each publishes ``LeadStageReached`` and
+  fires the ``lifecycle_stage_changed`` workflows. A lead reaching a later stage without an
+  owner is routed.
+- **Routing** (:class:`LeadRouter`) reads and writes the stored pool state in the same
+  transaction as the ``Assignment`` that records the rule, the pool and pointer, the reasons
+  and every alternative passed over. Pool members named by email resolve to users. The state
+  row is versioned, so two routings at once cannot overfill a rep; the loser starts again.
+
+Each command is one transaction: a lead added and routed, or a touch logged with its new
+scores, stages and (for a new MQL without an owner) its routing, commit together or not at
+all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from l2o.domain import (
+    ROUTING_STATE_ID,
+    Account,
+    AddLead,
+    Assignment,
+    Lead,
+    LeadRouted,
+    LeadStageReached,
+    LeadStatus,
+    LogTouchpoint,
+    RouteLead,
+    RoutingState,
+    Touchpoint,
+    new_id,
+)
+from l2o.engine import LeadScore, PoolState, RoutingDecision, lead_derived_fields
+from l2o.errors import StaleRecord
+from l2o.services.bootstrap import RevenueSystem
+from l2o.services.errors import CommandRefused
+from l2o.services.users import find_user
+from l2o.services.workflow_runs import run_workflows
+from l2o.store import SqlAlchemyUnitOfWork
+
+__all__ = [
+    "LeadOutcome",
+    "Routed",
+    "add_lead",
+    "assignments_of",
+    "log_touchpoint",
+    "matched_account",
+    "route_lead",
+]
+
+_RANK: Mapping[LeadStatus, int] = {
+    LeadStatus.NEW: 0,
+    LeadStatus.WORKING: 1,
+    LeadStatus.RECYCLED: 1,
+    LeadStatus.MQL: 2,
+    LeadStatus.SAL: 3,
+    LeadStatus.SQL: 4,
+}
+_ATTEMPTS = 3
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """A routing: the stored assignment and the engine's decision behind it."""
+
+    assignment: Assignment
+    decision: RoutingDecision
+
+    def to_json(self) -> dict[str, object]:
+        """The assignment as JSON data: owner, rule, pool, pointer, why, alternatives."""
+        a = self.assignment
+        return {
+            "lead_id": a.lead_id,
+            "assignment_id": a.id,
+            "owner_id": a.owner_id,
+            "assignee": a.assignee,
+            "rule": a.rule,
+            "pool": a.pool,
+            "pointer": a.pointer,
+            "why": a.why,
+            "reasons": a.reasons,
+            "alternatives": a.alternatives,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LeadOutcome:
+    """A lead after a command: its scores and status, stages reached, and any routing."""
+
+    lead_id: str
+    status: LeadStatus
+    score: LeadScore
+    stages_reached: tuple[str, ...]
+    routed: Routed | None
+
+    def to_json(self) -> dict[str, object]:
+        """The outcome as JSON data."""
+        return {
+            "lead_id": self.lead_id,
+            "status": self.status.value,
+            "fit": round(self.score.fit, 1),
+            "engagement": round(self.score.engagement, 1),
+            "score": round(self.score.total, 1),
+            "reasons": [r.text for r in self.score.reasons],
+            "stages_reached": list(self.stages_reached),
+            "routed": self.routed.to_json() if self.routed else None,
+        }
+
+
+def add_lead(system: RevenueSystem, command: AddLead) -> LeadOutcome:
+    """Add, score and stage a lead and (with ``command.route``) route it, in one transaction."""
+    at = system.now(command.at)
+    lead_id = new_id()
+
+    def work(uow: SqlAlchemyUnitOfWork) -> LeadOutcome:
+        lead = uow.leads.add(
+            Lead(
+                id=lead_id,
+                first_name=command.first_name,
+                last_name=command.last_name,
+                email=command.email,
+                phone=command.phone,
+                company=command.company,
+                title=command.title,
+                country=command.country,
+                lead_source=command.lead_source,
+                channel=command.channel,
+                custom_fields=dict(command.custom_fields),
+                created_at=at,
+            )
+        )
+        score, reached = _rescore(uow, system, lead, at)
+        routed = None
+        if command.route:
+            routed = _route(uow, system, lead, at, (), "new_lead", command.requested_by)
+        return LeadOutcome(lead.id, lead.status, score, reached, routed)
+
+    return _retrying(system, command.requested_by, work)
+
+
+def log_touchpoint(system: RevenueSystem, command: LogTouchpoint) -> LeadOutcome:
+    """Record a touchpoint, rescore the lead and move it through the stages it now reaches;
+    a lead reaching a stage without an owner is routed, all in one transaction."""
+    at = system.now(command.at)
+    touch_id = new_id()
+
+    def work(uow: SqlAlchemyUnitOfWork) -> LeadOutcome:
+        lead = uow.leads.get(command.lead_id)
+        uow.touchpoints.add(
+            Touchpoint(
+                id=touch_id,
+                occurred_at=at,
+                touch_type=command.touch_type,
+                channel=command.channel,
+                campaign_id=command.campaign_id,
+                lead_id=lead.id,
+                user_id=command.user_id,
+                details=dict(command.details),
+            )
+        )
+        if command.user_id is not None:
+            lead.record_touch(at)
+        score, reached = _rescore(uow, system, lead, at)
+        routed = None
+        if reached and lead.owner_id is None and lead.is_open:
+            routed = _route(uow, system, lead, at, (), "new_lead", command.requested_by)
+        return LeadOutcome(lead.id, lead.status, score, reached, routed)
+
+    return _retrying(system, command.requested_by, work)
+
+
+def route_lead(system: RevenueSystem, command: RouteLead) -> Routed:
+    """Route (or re-route) the lead now; the assignment and the pools' new state commit
+    together."""
+    at = system.now(command.at)
+
+    def work(uow: SqlAlchemyUnitOfWork) -> Routed:
+        lead = uow.leads.get(command.lead_id)
+        return _route(uow, system, lead, at, command.exclude, command.trigger, command.requested_by)
+
+    return _retrying(system, command.requested_by, work)
+
+
+def _retrying(
+    system: RevenueSystem, actor: str | None, work: Callable[[SqlAlchemyUnitOfWork], T]
+) -> T:
+    # Routing writes the one pool-state row: a routing committed meanwhile makes this one
+    # stale, and it starts again from the new state, so capacity is never overrun.
+    for attempt in range(_ATTEMPTS):
+        try:
+            with system.unit_of_work(actor) as uow:
+                result = work(uow)
+                uow.commit()
+            return result
+        except StaleRecord:
+            if attempt == _ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def assignments_of(system: RevenueSystem, lead_id: str) -> list[Assignment]:
+    """Every routing of the lead, oldest first (``RecordNotFound`` for an unknown lead)."""
+    with system.unit_of_work() as uow:
+        uow.leads.get(lead_id)
+        found = uow.assignments.list(lead_id=lead_id)
+    return sorted(found, key=lambda a: (a.assigned_at, a.id))
+
+
+def matched_account(uow: SqlAlchemyUnitOfWork, lead: Lead) -> Account | None:
+    """The lead's account: its converted account, else the one with its email's domain."""
+    if lead.converted_account_id:
+        return uow.accounts.find(lead.converted_account_id)
+    if not lead.email or "@" not in lead.email:
+        return None
+    domain = lead.email.rsplit("@", 1)[1].lower()
+    accounts = uow.accounts.list(domain=domain, merged_into_id=None)
+    return accounts[0] if accounts else None
+
+
+def _rescore(
+    uow: SqlAlchemyUnitOfWork, system: RevenueSystem, lead: Lead, at: datetime
+) -> tuple[LeadScore, tuple[str, ...]]:
+    rules = system.rules
+    account = matched_account(uow, lead)
+    derived = lead_derived_fields(lead, account)
+    touches = uow.touchpoints.list(lead_id=lead.id)
+    score = rules.scoring.score(lead, touches, as_of=at, derived=derived)
+    lead.fit_score = round(score.fit, 2)
+    lead.engagement_score = round(score.engagement, 2)
+    derived["score"] = score.total
+    stages = rules.lead_stages.transitions(lead, touches, as_of=at, derived=derived)
+    reached: list[str] = []
+    if not lead.is_open:
+        return score, ()
+    for step in stages.reached[1:]:
+        status = _status_of(step.stage)
+        if status is None or _RANK[status] <= _RANK.get(lead.status, 0):
+            continue
+        lead.change_status(status, step.at)
+        reached.append(step.stage)
+        uow.publish(
+            LeadStageReached(
+                lead_id=lead.id,
+                stage=step.stage,
+                status=status.value,
+                reached_at=step.at,
+                score=round(step.score, 2),
+                owner_id=lead.owner_id,
+            )
+        )
+        run_workflows(
+            uow,
+            rules,
+            "lead",
+            "lifecycle_stage_changed",
+            lead,
+            at=at,
+            derived=derived,
+            changed_fields={"status"},
+        )
+    return score, tuple(reached)
+
+
+def _status_of(stage: str) -> LeadStatus | None:
+    try:
+        return LeadStatus(stage)
+    except ValueError:
+        return None
+
+
+def _route(
+    uow: SqlAlchemyUnitOfWork,
+    system: RevenueSystem,
+    lead: Lead,
+    at: datetime,
+    exclude: tuple[str, ...],
+    trigger: str,
+    by: str | None,
+) -> Routed:
+    if not lead.is_open:
+        raise CommandRefused("Lead", lead.id, "routing.closed", [f"the lead is {lead.status}"])
+    account = matched_account(uow, lead)
+    stored = uow.routing_state.find(ROUTING_STATE_ID)
+    if stored is None:
+        stored = uow.routing_state.add(RoutingState(updated_at=at))
+    state = PoolState(stored.day, dict(stored.loads), dict(stored.pointers))
+    decision = system.rules.routing.route(
+        lead, account=account, state=state, at=at, exclude=_excluded(uow, exclude)
+    )
+    owner_id = None
+    if decision.owner_id is not None:
+        owner = find_user(uow, decision.owner_id)
+        if owner is None:
+            where = f"pool {decision.pool}" if decision.pool else f"rule {decision.rule}"
+            raise CommandRefused(
+                "Lead",
+                lead.id,
+                f"routing.{decision.rule}",
+                [f"{where} names {decision.owner_id}, who is not a user in the store"],
+            )
+        owner_id = owner.id
+        lead.assign(owner_id, at)
+    assignment = Assignment(
+        lead_id=lead.id,
+        owner_id=owner_id,
+        assignee=decision.owner_id,
+        rule=decision.rule,
+        pool=decision.pool,
+        pointer=decision.pointer,
+        segment=decision.segment,
+        territory=decision.territory,
+        reasons=[{"rule": r.rule, "text": r.text} for r in decision.reasons],
+        alternatives=[
+            {"rule": a.rule, "owner": a.owner_id, "why_not": a.why_not}
+            for a in decision.alternatives
+        ],
+        trigger=trigger,
+        assigned_at=at,
+        assigned_by=by,
+    )
+    uow.assignments.add(assignment)
+    new_state = decision.state
+    stored.day = new_state.day
+    stored.loads = dict(new_state.loads)
+    stored.pointers = dict(new_state.pointers)
+    stored.updated_at = at
+    uow.publish(
+        LeadRouted(
+            lead_id=lead.id,
+            assignment_id=assignment.id,
+            owner_id=owner_id,
+            rule=decision.rule,
+            pool=decision.pool,
+            why=assignment.why,
+            assigned_at=at,
+            trigger=trigger,
+        )
+    )
+    return Routed(assignment, decision)
+
+
+def _excluded(uow: SqlAlchemyUnitOfWork, references: tuple[str, ...]) -> set[str]:
+    # The engine compares reps as the spec names them; a command may name a user by id.
+    names: set[str] = set()
+    for reference in references:
+        names.add(reference)
+        user = find_user(uow, reference)
+        if user is not None:
+            names.update(filter(None, (user.id, user.email)))
+    return names
