@@ -6,11 +6,24 @@
      ├── SettingsError            runtime settings are unusable (e.g. a malformed database URL)
      ├── SpecError                an architecture spec could not be loaded or is invalid;
      │                            carries every problem found, each naming its path in the spec
-     └── StoreError               the store could not do what was asked
-          ├── RecordNotFound      no record with that id
-          ├── StaleRecord         optimistic lock: someone else changed the record first
-          └── MigrationError      the database schema is missing or behind the code
+     ├── StoreError               the store could not do what was asked
+     │    ├── RecordNotFound      no record with that id
+     │    ├── StaleRecord         optimistic lock: someone else changed the record first
+     │    └── MigrationError      the database schema is missing or behind the code
+     ├── EngineError              (l2o.engine) a rule could not be evaluated
+     │    ├── UnknownFieldError   a condition names a field the record does not have
+     │    └── MissingFieldError   a rule needs a value the caller did not supply
+     ├── DedupeError              (l2o.ingest.dedupe) duplicate detection cannot run
+     │    └── BlockingRuleTooBroad  a blocking rule would create too many comparisons
+     ├── AttributionError         (l2o.analytics.attribution) journeys cannot be attributed
+     ├── CommandRefused           (l2o.services) the architecture refused a command: names
+     │                            the record, the rule and every reason (missing criteria...)
+     ├── MergeError               (l2o.services.merging) a merge cannot be made or undone
+     ├── DeliveryError            (l2o.services.delivery) an outbox message cannot be delivered
+     └── TargetRefused            (l2o.services.delivery_targets) a webhook target is refused
+                                  (private, loopback, metadata address or a bad scheme)
 
+The branches outside this module live with the layer that raises them (named in brackets).
 Every message names the record, field or spec path and the rule that was broken, so a user can
 act on it without reading code.
 """
