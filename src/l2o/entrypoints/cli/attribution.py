@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -35,6 +34,7 @@ from l2o.analytics.attribution import (
     read_neutral_csv,
     read_paths_csv,
 )
+from l2o.entrypoints.cli.common import fail
 from l2o.errors import L2OError
 
 _BY = ("channel", "campaign")
@@ -77,12 +77,12 @@ def attribution(
 ) -> None:
     """Credit conversions and value to channels with an attribution model."""
     if model not in MODELS:
-        _fail(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+        fail(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
     if by not in _BY:
-        _fail(f"--by must be one of {', '.join(_BY)}")
+        fail(f"--by must be one of {', '.join(_BY)}")
     touch_input = csv_dir is not None or touchpoints is not None or leads is not None
     if (paths is None) == (not touch_input):
-        _fail("give either --paths FILE or --csv-dir DIR (or --touchpoints and --leads)")
+        fail("give either --paths FILE or --csv-dir DIR (or --touchpoints and --leads)")
     try:
         if paths is not None:
             journeys = read_paths_csv(paths, sep=sep)
@@ -103,7 +103,7 @@ def attribution(
         )
         credits = estimator.fit(journeys).credits_
     except L2OError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
         typer.echo(json.dumps(_as_json(credits, journeys, by)))
     else:
@@ -147,8 +147,3 @@ def _print(credits: Credits, journeys: Journeys, by: str) -> None:
             "Left out (cannot be attributed): "
             + ", ".join(f"{k.replace('_', ' ')} {v:,.0f}" for k, v in left_out.items())
         )
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)

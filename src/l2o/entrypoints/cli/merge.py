@@ -13,14 +13,11 @@ Failures (a refused blocking rule, a merge already undone) print one line and ex
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NoReturn, TypeVar
-
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from l2o.errors import L2OError
+from l2o.entrypoints.cli.common import DB_OPTION, fail, guarded
 from l2o.services.merging import MERGEABLE_TYPES, deduplicate, list_merges, undo_merge
 from l2o.settings import load_settings
 from l2o.store import SqlAlchemyUnitOfWork, describe_url, engine_for
@@ -28,14 +25,6 @@ from l2o.store import SqlAlchemyUnitOfWork, describe_url, engine_for
 app = typer.Typer(help="Review and undo merges of duplicate records.", no_args_is_help=True)
 console = Console()
 
-T = TypeVar("T")
-
-_DB_OPTION = typer.Option(
-    None,
-    "--db",
-    help="Database URL (default: $L2O_DATABASE_URL, else sqlite:///./l2o-data/l2o.db).",
-    show_default=False,
-)
 _TYPES = ", ".join(MERGEABLE_TYPES)
 
 
@@ -43,7 +32,7 @@ def dedupe(
     record_type: list[str] = typer.Option(
         None, "--type", help=f"Record type(s) to dedupe: {_TYPES} (default: all three)."
     ),
-    db: str | None = _DB_OPTION,
+    db: str | None = DB_OPTION,
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would merge; write nothing."),
     threshold: float | None = typer.Option(
         None, "--threshold", help="Least match probability to merge (0-1; default 0.9).", min=0.0
@@ -53,12 +42,12 @@ def dedupe(
     types = record_type or list(MERGEABLE_TYPES)
     unknown = [t for t in types if t not in MERGEABLE_TYPES]
     if unknown:
-        _fail(f"unknown record type {', '.join(unknown)}; use {_TYPES}")
-    engine = _resolve(lambda: engine_for(load_settings(db).database_url))
+        fail(f"unknown record type {', '.join(unknown)}; use {_TYPES}")
+    engine = guarded(lambda: engine_for(load_settings(db).database_url))
     console.print(f"store {describe_url(engine.url)}")
     for name in types:
         with SqlAlchemyUnitOfWork(engine, source="dedupe") as uow:
-            report = _resolve(
+            report = guarded(
                 lambda uow=uow, name=name: deduplicate(  # type: ignore[misc]
                     uow, name, threshold=threshold, dry_run=dry_run
                 )
@@ -90,13 +79,13 @@ def dedupe(
 @app.command("list")
 def list_command(
     record_type: str | None = typer.Option(None, "--type", help=f"Only {_TYPES}."),
-    db: str | None = _DB_OPTION,
+    db: str | None = DB_OPTION,
     limit: int = typer.Option(100, "--limit", help="Show at most this many merges.", min=1),
 ) -> None:
     """List merges, oldest first: id, loser -> kept, rule, probability, when, undone."""
-    engine = _resolve(lambda: engine_for(load_settings(db).database_url))
+    engine = guarded(lambda: engine_for(load_settings(db).database_url))
     with SqlAlchemyUnitOfWork(engine) as uow:
-        merges = _resolve(lambda: list_merges(uow, record_type, limit=limit))
+        merges = guarded(lambda: list_merges(uow, record_type, limit=limit))
     if not merges:
         console.print("no merges")
         return
@@ -112,27 +101,14 @@ def list_command(
 @app.command("undo")
 def undo_command(
     merge_id: str = typer.Argument(..., help="The id of the merge to undo (see `l2o merge list`)."),
-    db: str | None = _DB_OPTION,
+    db: str | None = DB_OPTION,
 ) -> None:
     """Undo a merge: the merged record stands alone again and its children move back."""
-    engine = _resolve(lambda: engine_for(load_settings(db).database_url))
+    engine = guarded(lambda: engine_for(load_settings(db).database_url))
     with SqlAlchemyUnitOfWork(engine, source="cli") as uow:
-        merge = _resolve(lambda: undo_merge(uow, merge_id))
+        merge = guarded(lambda: undo_merge(uow, merge_id))
     moved = sum(len(ids) for ids in merge.reparented.values())
     console.print(
         f"undid merge {merge.id}: {merge.record_type} {merge.merged_id} is separate from "
         f"{merge.master_id} again; {moved} reference(s) moved back"
     )
-
-
-def _resolve(step: Callable[[], T]) -> T:
-    """Run ``step``; an L2O error becomes one line on stderr and exit status 1."""
-    try:
-        return step()
-    except L2OError as exc:
-        _fail(str(exc))
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {' '.join(message.split())}", err=True)
-    raise typer.Exit(1)

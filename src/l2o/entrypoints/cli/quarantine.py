@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Engine
 
+from l2o.entrypoints.cli.common import DB_OPTION
 from l2o.errors import L2OError
 from l2o.ingest import MappingError
 from l2o.services.quarantine import (
@@ -34,17 +35,10 @@ app = typer.Typer(
 
 T = TypeVar("T")
 
-_DB = typer.Option(
-    None,
-    "--db",
-    help="Database URL (default: $L2O_DATABASE_URL, else the local SQLite file).",
-    show_default=False,
-)
-
 
 @app.command("list")
 def list_command(
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     limit: int = typer.Option(20, "--limit", min=1, help="How many batches to show."),
 ) -> None:
     """The latest import batches, newest first, with their counts."""
@@ -74,7 +68,7 @@ def list_command(
 @app.command("show")
 def show_command(
     batch: str = typer.Argument(..., help="The batch id (or a unique prefix)."),
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     limit: int = typer.Option(50, "--limit", min=0, help="How many rows to list in full."),
     as_json: bool = typer.Option(False, "--json", help="Every refused row as JSON lines."),
 ) -> None:
@@ -123,7 +117,7 @@ def show_command(
 @app.command("retry")
 def retry_command(
     batch: str = typer.Argument(..., help="The batch id (or a unique prefix)."),
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the new summary as JSON."),
 ) -> None:
     """Import a batch's folder again (after fixing the file or the mapping)."""

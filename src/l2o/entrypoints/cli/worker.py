@@ -14,7 +14,7 @@ import typer
 
 from l2o.domain import OutboxMessage, OutboxStatus
 from l2o.engine import EngineRules
-from l2o.entrypoints.cli.db import _DB_OPTION, _resolve
+from l2o.entrypoints.cli.common import DB_OPTION, guarded
 from l2o.entrypoints.worker import run_worker
 from l2o.services.delivery import list_messages, replay_message
 from l2o.services.delivery_config import load_delivery_config
@@ -28,7 +28,7 @@ outbox = typer.Typer(help="Look at the outbox, and replay dead or delivered mess
 
 
 def worker(
-    db: str | None = _DB_OPTION,
+    db: str | None = DB_OPTION,
     endpoints: Path | None = typer.Option(
         None,
         "--endpoints",
@@ -53,18 +53,18 @@ def worker(
 ) -> None:
     """Deliver outbox events as signed webhooks and run the timers, until stopped."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    settings = _resolve(lambda: load_settings(db))
+    settings = guarded(lambda: load_settings(db))
     config = None
     if endpoints is not None:
         path = endpoints
-        config = _resolve(
+        config = guarded(
             lambda: load_delivery_config(path, allow_private=True if allow_private else None)
         )
     rules = None
     if spec is not None:
         spec_path = spec
-        rules = _resolve(lambda: EngineRules.from_spec(load_spec(spec_path)))
-    report = _resolve(
+        rules = guarded(lambda: EngineRules.from_spec(load_spec(spec_path)))
+    report = guarded(
         lambda: run_worker(settings, once=once, config=config, rules=rules, poll_seconds=poll)
     )
     typer.echo(report.summary())
@@ -72,24 +72,24 @@ def worker(
 
 @outbox.command("list")
 def list_command(
-    db: str | None = _DB_OPTION,
+    db: str | None = DB_OPTION,
     status: OutboxStatus | None = typer.Option(None, "--status", help="Only this status."),
     limit: int = typer.Option(50, "--limit", min=1, help="At most this many, oldest first."),
 ) -> None:
     """List outbox messages: id, status, event, attempts, next attempt, last error."""
-    url = _resolve(lambda: load_settings(db).database_url)
-    messages = _resolve(lambda: list_messages(engine_for(url), status=status, limit=limit))
+    url = guarded(lambda: load_settings(db).database_url)
+    messages = guarded(lambda: list_messages(engine_for(url), status=status, limit=limit))
     _print(messages)
 
 
 @outbox.command("dead")
 def dead_command(
-    db: str | None = _DB_OPTION,
+    db: str | None = DB_OPTION,
     limit: int = typer.Option(50, "--limit", min=1, help="At most this many, oldest first."),
 ) -> None:
     """List dead messages: every attempt failed; fix the cause, then `l2o outbox replay ID`."""
-    url = _resolve(lambda: load_settings(db).database_url)
-    messages = _resolve(
+    url = guarded(lambda: load_settings(db).database_url)
+    messages = guarded(
         lambda: list_messages(engine_for(url), status=OutboxStatus.DEAD, limit=limit)
     )
     _print(messages)
@@ -98,11 +98,11 @@ def dead_command(
 @outbox.command("replay")
 def replay_command(
     message_id: str = typer.Argument(..., help="The outbox message id."),
-    db: str | None = _DB_OPTION,
+    db: str | None = DB_OPTION,
 ) -> None:
     """Queue a dead or delivered message again, with a fresh round of attempts."""
-    url = _resolve(lambda: load_settings(db).database_url)
-    message = _resolve(lambda: replay_message(engine_for(url), message_id))
+    url = guarded(lambda: load_settings(db).database_url)
+    message = guarded(lambda: replay_message(engine_for(url), message_id))
     typer.echo(f"{message.id} {message.event_type}: pending again, the worker sends it next")
 
 
