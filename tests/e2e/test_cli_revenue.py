@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,12 +32,14 @@ AT = "2025-03-03T10:00:00+00:00"
 def _cli() -> typer.Typer:
     """The real ``l2o`` app once it registers these commands; until then the same wiring."""
     names = {group.name for group in root.registered_groups}
-    if {"lead", "deal", "quote"} <= names:
+    if {"lead", "deal", "quote", "account", "lifecycle"} <= names:
         return root
     app = typer.Typer()
     app.add_typer(revenue.lead_app, name="lead")
     app.add_typer(revenue.deal_app, name="deal")
     app.add_typer(revenue.quote_app, name="quote")
+    app.add_typer(revenue.account_app, name="account")
+    app.add_typer(revenue.lifecycle_app, name="lifecycle")
     app.command("replay")(revenue.replay)
     return app
 
@@ -143,3 +146,43 @@ def test_replay_json(db: str, engine: Engine) -> None:
     assert code == 1
     assert err.startswith("error: ")
     assert err.count("\n") == 1
+
+
+def test_account_health_and_lifecycle_run(db: str, engine: Engine) -> None:
+    company = seed_company(engine)
+    with SqlAlchemyUnitOfWork(engine, source="test") as uow:
+        uow.contracts.add(
+            d.Contract(
+                account_id=company.account.id,
+                start_date=date(2024, 6, 1),
+                end_date=date(2025, 6, 30),
+                arr=Decimal("90000"),
+            )
+        )
+        uow.usage.add(
+            d.UsageRecord(
+                account_id=company.account.id,
+                metric="active_users",
+                quantity=Decimal(45),
+                licensed_seats=50,
+                occurred_at=datetime(2025, 3, 1, tzinfo=UTC),
+            )
+        )
+        uow.commit()
+    code, out, err = _invoke(
+        "account", "health", company.account.id, "--spec", SPEC, "--db", db, "--at", AT,
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.startswith(f"account {company.account.id}: health ")
+    assert "seat_utilisation: seats_active 90.0 -> 90/100" in out
+    code, out, err = _invoke("lifecycle", "run", "--as-of", "2025-03-03", "--spec", SPEC,
+                             "--db", db, "--json")  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["accounts"], data["renewals_opened"], data["expansion_signals"]) == (1, 1, 1)
+    code, _, err = _invoke("lifecycle", "run", "--as-of", "03/03/2025", "--spec", SPEC, "--db", db)
+    assert code == 1
+    assert err.startswith("error: --as-of")
+    code, _, err = _invoke("account", "health", "nope", "--spec", SPEC, "--db", db)
+    assert code == 1
+    assert "nope" in err

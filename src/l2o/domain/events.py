@@ -17,17 +17,20 @@ from l2o.domain.base import jsonable
 from l2o.domain.opportunities import Opportunity, StageChange
 
 __all__ = [
+    "AccountHealthChanged",
     "AccountSignalRaised",
     "ApprovalDecided",
     "ApprovalRequested",
     "Event",
     "LeadConverted",
     "LeadRouted",
+    "LeadSlaBreached",
     "LeadStageReached",
     "OpportunityClosed",
     "OpportunityStageChanged",
     "OpportunityStalled",
     "OrderBooked",
+    "RenewalWindowReached",
     "SequenceEnrolled",
 ]
 
@@ -207,3 +210,50 @@ class AccountSignalRaised(Event):
     raised_at: datetime
     severity: str | None = None
     record_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountHealthChanged(Event):
+    """An account's stored health score changed (``previous`` ``None``: its first score)."""
+
+    account_id: str
+    score: float | None
+    previous: float | None
+    band: str | None
+    coverage: float
+    reasons: tuple[str, ...]
+    scored_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenewalWindowReached(Event):
+    """A contract entered a renewal window; ``open_opportunity`` asks for the renewal deal,
+    and ``opportunity_id`` names it when it was opened in the same transaction."""
+
+    contract_id: str
+    account_id: str
+    end_date: date
+    days_left: int
+    window_days: int
+    open_opportunity: bool
+    pipeline: str | None
+    owner_role: str
+    reason: str
+    opportunity_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeadSlaBreached(Event):
+    """A lead's owner did not act within a hand-off SLA; ``reroute`` asks for a new owner."""
+
+    lead_id: str
+    sla: str
+    lead_stage: str
+    owner_id: str | None
+    owner_role: str
+    started_at: datetime
+    due_at: datetime
+    minutes_over: float
+    escalate_to: str | None
+    reroute: bool
+    reasons: tuple[str, ...]

@@ -32,6 +32,7 @@ Notifications (:class:`NotificationQueued`) wait for the digest timer (``timers`
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,12 +54,14 @@ __all__ = [
     "OutboxDelivery",
     "list_messages",
     "next_digest_at",
+    "publish_once",
     "queue_webhook",
     "record_failure",
     "replay_message",
 ]
 
 WORKER_SOURCE = "worker"
+_OUTBOX_KEYS = uuid.UUID("7c3f4a52-8d0e-4f61-9a7b-2b6f0c9e1d35")
 
 Outcome = Literal["delivered", "retry", "dead", "dispatched", "deferred"]
 
@@ -265,6 +268,22 @@ def queue_webhook(
             data=data,
         )
     )
+
+
+def publish_once(uow: SqlAlchemyUnitOfWork, event: domain.Event, key: str) -> bool:
+    """Publish ``event`` unless the event of the same type and ``key`` already is.
+
+    For findings a timer may make again (an SLA breach, a renewal window): the message id is
+    derived from the type and key, so the database refuses a second copy even from a worker
+    racing this one.
+    """
+    message_id = str(uuid.uuid5(_OUTBOX_KEYS, f"{event.event_type}:{key}"))
+    if uow.outbox.find(message_id) is not None:
+        return False
+    uow.outbox.add(
+        OutboxMessage(id=message_id, event_type=event.event_type, payload=event.to_payload())
+    )
+    return True
 
 
 def replay_message(

@@ -1,33 +1,26 @@
 """The events the worker and its timers publish to the outbox.
 
-They are domain events like ``OpportunityStageChanged`` (frozen dataclasses, past tense,
-``uow.publish(event)``); they live here until ``l2o.domain.events`` takes them in.
+They are events like ``OpportunityStageChanged`` (frozen dataclasses, past tense,
+``uow.publish(event)``) but about delivery itself, so they live with it; what the timers find
+(``LeadSlaBreached``, ``OpportunityStalled``, ``RenewalWindowReached``) are facts of the
+revenue domain and live in :mod:`l2o.domain.events`.
 
 - :class:`WebhookDelivery` - one event on its way to one endpoint (its own retries and dead
   letter, so one failing receiver never holds up or repeats the others).
 - :class:`NotificationQueued` / :class:`NotificationDigest` - a workflow's ``notify`` action,
   then the digest that batches a recipient's notifications.
-- :class:`LeadSlaBreached`, :class:`OpportunityStalled`, :class:`RenewalWindowReached` - what
-  the timers find.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from l2o.domain import Event
 from l2o.engine import PlannedNotification
 
-__all__ = [
-    "LeadSlaBreached",
-    "NotificationDigest",
-    "NotificationQueued",
-    "OpportunityStalled",
-    "RenewalWindowReached",
-    "WebhookDelivery",
-]
+__all__ = ["NotificationDigest", "NotificationQueued", "WebhookDelivery"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,49 +91,3 @@ class NotificationDigest(Event):
     channel: str
     sent_at: datetime
     notifications: tuple[dict[str, Any], ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class LeadSlaBreached(Event):
-    """A lead's owner did not act within a hand-off SLA; ``reroute`` asks for a new owner."""
-
-    lead_id: str
-    sla: str
-    lead_stage: str
-    owner_id: str | None
-    owner_role: str
-    started_at: datetime
-    due_at: datetime
-    minutes_over: float
-    escalate_to: str | None
-    reroute: bool
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class OpportunityStalled(Event):
-    """A deal has sat in its stage past the stage's limit."""
-
-    opportunity_id: str
-    pipeline: str
-    stage: str
-    owner_id: str | None
-    days_in_stage: float
-    limit_days: int | None
-    stage_entered_at: datetime | None
-    reason: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class RenewalWindowReached(Event):
-    """A contract entered a renewal window; ``open_opportunity`` asks for the renewal deal."""
-
-    contract_id: str
-    account_id: str
-    end_date: date
-    days_left: int
-    window_days: int
-    open_opportunity: bool
-    pipeline: str | None
-    owner_role: str
-    reason: str

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from l2o.domain import (
     ROUTING_STATE_ID,
@@ -186,12 +186,37 @@ def log_touchpoint(system: RevenueSystem, command: LogTouchpoint) -> LeadOutcome
     return _retrying(system, command.requested_by, work)
 
 
-def route_lead(system: RevenueSystem, command: RouteLead) -> Routed:
+@overload
+def route_lead(system: RevenueSystem, command: RouteLead) -> Routed: ...
+
+
+@overload
+def route_lead(
+    system: RevenueSystem,
+    command: RouteLead,
+    *,
+    only_if: Callable[[SqlAlchemyUnitOfWork], bool],
+) -> Routed | None: ...
+
+
+def route_lead(
+    system: RevenueSystem,
+    command: RouteLead,
+    *,
+    only_if: Callable[[SqlAlchemyUnitOfWork], bool] | None = None,
+) -> Routed | None:
     """Route (or re-route) the lead now; the assignment and the pools' new state commit
-    together."""
+    together.
+
+    ``only_if`` runs first in the same transaction: when it returns false nothing is routed
+    (``None``). The SLA timer uses it so a breach's event and its re-route commit together,
+    once: ``only_if=lambda uow: publish_once(uow, breach, key)``.
+    """
     at = system.now(command.at)
 
-    def work(uow: SqlAlchemyUnitOfWork) -> Routed:
+    def work(uow: SqlAlchemyUnitOfWork) -> Routed | None:
+        if only_if is not None and not only_if(uow):
+            return None
         lead = uow.leads.get(command.lead_id)
         return _route(uow, system, lead, at, command.exclude, command.trigger, command.requested_by)
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from l2o import domain as d
 from l2o.engine import EngineRules, PlannedNotification
 from l2o.services.delivery import list_messages
+from l2o.services.lifecycle import renewal_opportunity_id
 from l2o.services.timers import queue_notification, run_timers
 from l2o.spec import load_spec
 from l2o.store import SqlAlchemyUnitOfWork
@@ -156,3 +157,84 @@ def test_notifications_wait_for_the_digest_of_their_period(engine: Engine) -> No
     ]
     assert len(digests["role:sales_manager"]["notifications"]) == 1
     assert all(m.status == d.OutboxStatus.DELIVERED for m in events(engine, "NotificationQueued"))
+
+
+def test_a_breach_asking_for_it_is_rerouted_once_without_the_late_owner(
+    engine: Engine, rules: EngineRules
+) -> None:
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        sdrs = [
+            uow.users.add(d.User(name=name, email=f"{name}@northwind.example", role=d.UserRole.SDR))
+            for name in ("maya.chen", "luis.ortiz", "priya.nair")
+        ]
+        late = uow.leads.add(
+            d.Lead(
+                email="late@example.com",
+                country="US",
+                status=d.LeadStatus.MQL,
+                owner_id=sdrs[0].id,
+                mql_at=NOW - timedelta(minutes=40),
+                created_at=NOW - timedelta(days=1),
+            )
+        )
+        uow.commit()
+    assert published(run_timers(engine, rules, now=NOW), "sla_breaches") == 1
+    assert published(run_timers(engine, rules, now=NOW + timedelta(minutes=5)), "sla_breaches") == 0
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        lead = uow.leads.get(late.id)
+        [assignment] = uow.assignments.list(lead_id=late.id)
+    assert lead.owner_id not in (None, sdrs[0].id)
+    assert (assignment.trigger, assignment.owner_id, assignment.pool) == (
+        "reroute",
+        lead.owner_id,
+        "sdr_na",
+    )
+    assert any("excluded" in a["why_not"] for a in assignment.alternatives)
+    [breach] = events(engine, "LeadSlaBreached")
+    assert breach.payload["owner_id"] == sdrs[0].id
+    [routed] = events(engine, "LeadRouted")
+    assert routed.payload["trigger"] == "reroute"
+    # the spec's sla_breached workflow told the escalation role, in the same transaction
+    [note] = events(engine, "NotificationQueued")
+    assert note.payload["to"] == ["role:sdr_manager"]
+
+
+def test_stalls_are_flagged_through_the_deals_service(engine: Engine, rules: EngineRules) -> None:
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        owner = uow.users.add(d.User(name="Rita", email="rita@northwind.example"))
+        big = uow.opportunities.add(
+            d.Opportunity(
+                name="Big and stuck",
+                owner_id=owner.id,
+                amount=Decimal(80000),
+                pipeline="new_business",
+                stage="discovery",
+                stage_entered_at=NOW - timedelta(days=30),
+            )
+        )
+        uow.commit()
+    assert published(run_timers(engine, rules, now=NOW), "stalled_deals") == 1
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        [task] = uow.tasks.list(related_id=big.id)  # the spec's stalled_deal_alert workflow
+    assert (task.subject, task.owner_id) == ("Update next step and close date", owner.id)
+    assert len(events(engine, "NotificationQueued")) == 1
+
+
+def test_the_renewal_timer_opens_the_renewal_deal(engine: Engine, rules: EngineRules) -> None:
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        account = uow.accounts.add(d.Account(name="Acme"))
+        contract = uow.contracts.add(
+            d.Contract(
+                account_id=account.id,
+                start_date=date(2024, 9, 1),
+                end_date=NOW.date() + timedelta(days=100),
+                arr=Decimal("120000"),
+            )
+        )
+        uow.commit()
+    run_timers(engine, rules, now=NOW)
+    run_timers(engine, rules, now=NOW + timedelta(days=15))
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        [deal] = uow.opportunities.list(account_id=account.id)
+    assert deal.id == renewal_opportunity_id(contract.id)
+    assert deal.opportunity_type == d.OpportunityType.RENEWAL

@@ -1,4 +1,5 @@
-"""``l2o lead|deal|quote ...`` and ``l2o replay`` - drive the revenue services from a shell.
+"""``l2o lead|deal|quote|account|lifecycle ...`` and ``l2o replay``: the revenue services
+from a shell.
 
 ::
 
@@ -8,6 +9,8 @@
     l2o deal advance DEAL_ID negotiation --as USER [--override --role sales_manager --reason TEXT]
     l2o deal stalled
     l2o quote submit|approve|reject|accept QUOTE_ID --as USER
+    l2o account health ACCOUNT_ID
+    l2o lifecycle run [--as-of 2025-06-30]
     l2o replay --spec architecture.yaml --json
 
 Every command reads the architecture from ``--spec`` (default ``$L2O_SPEC``, else
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -33,11 +36,12 @@ from l2o.services.bootstrap import RevenueSystem
 from l2o.services.deals import advance_opportunity, flag_stalled
 from l2o.services.errors import CommandRefused
 from l2o.services.leads import add_lead, assignments_of, log_touchpoint, route_lead
+from l2o.services.lifecycle import run_lifecycle, score_account_health
 from l2o.services.quotes import accept_quote, approve_quote, reject_quote, submit_quote
 from l2o.services.replay import replay_history
 from l2o.settings import load_settings
 
-__all__ = ["deal_app", "lead_app", "quote_app", "replay"]
+__all__ = ["account_app", "deal_app", "lead_app", "lifecycle_app", "quote_app", "replay"]
 
 T = TypeVar("T")
 
@@ -46,6 +50,10 @@ deal_app = typer.Typer(
     help="Move deals through their gates; list stalled deals.", no_args_is_help=True
 )
 quote_app = typer.Typer(help="Submit, approve, reject and accept quotes.", no_args_is_help=True)
+account_app = typer.Typer(help="Score customer accounts' health.", no_args_is_help=True)
+lifecycle_app = typer.Typer(
+    help="Health, renewals, expansion and churn signals for every customer.", no_args_is_help=True
+)
 
 _DB = typer.Option(
     None,
@@ -341,6 +349,51 @@ def quote_accept(
         f"quote {quote_id}: order {booked.order_id}, contract {booked.contract_id or 'none'}"
         + (f" {booked.start_date} to {booked.end_date}" if booked.start_date else ""),
     )
+
+
+@account_app.command("health")
+def account_health(
+    account_id: str = typer.Argument(..., help="The account's id."),
+    spec: Path = _SPEC,
+    db: str | None = _DB,
+    actor: str | None = _AS,
+    at: str | None = _AT,
+    as_json: bool = _JSON,
+) -> None:
+    """Score an account's health from its usage, tickets and contracts, and store it."""
+    system = _system(spec, db)
+    scored = _run(
+        as_json,
+        lambda: score_account_health(system, account_id, as_of=_when(system, at), actor=actor),
+    )
+    score = scored.health.score
+    lines = [
+        f"account {account_id}: health "
+        + ("unknown (no data)" if score is None else f"{score:.0f} ({scored.health.band})")
+    ]
+    lines += [f"  {r.text}" for r in scored.health.reasons[1:]]
+    _print(as_json, scored.to_json(), "\n".join(lines))
+
+
+@lifecycle_app.command("run")
+def lifecycle_run(
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="The day to run as of (YYYY-MM-DD, UTC midnight; default: now)."
+    ),
+    spec: Path = _SPEC,
+    db: str | None = _DB,
+    actor: str | None = _AS,
+    as_json: bool = _JSON,
+) -> None:
+    """Review every active customer: health, renewal deals, expansion and churn signals."""
+    system = _system(spec, db)
+    day = _parse(lambda: date.fromisoformat(as_of), "--as-of") if as_of else None
+    moment = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else system.now()
+    run = _run(as_json, lambda: run_lifecycle(system, as_of=moment, actor=actor))
+    data = run.to_json()
+    text = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in data.items() if k != "skipped")
+    text += "".join(f"\n  skipped {note}" for note in run.skipped)
+    _print(as_json, data, text)
 
 
 def replay(
