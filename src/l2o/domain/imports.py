@@ -1,7 +1,8 @@
 """Import batches and the rows they could not accept (quarantine).
 
 Every row an import reads ends either in the store or in quarantine with its reason, so a
-batch's counts add up: ``rows_read == inserted + updated + unchanged + quarantined``.
+batch's counts add up:
+``rows_read == inserted + updated + unchanged + merged + quarantined``.
 """
 
 from __future__ import annotations
@@ -39,14 +40,20 @@ class ImportBatch(Record):
     rows_inserted: int = 0
     rows_updated: int = 0
     rows_unchanged: int = 0
+    rows_merged: int = 0
     rows_quarantined: int = 0
     error: str | None = None
 
     @property
     def counts_add_up(self) -> bool:
-        """Every row read is accounted for: stored (new, changed, unchanged) or quarantined."""
+        """Every row read is accounted for: stored (new, changed, unchanged), merged into a
+        master, or quarantined."""
         accounted = (
-            self.rows_inserted + self.rows_updated + self.rows_unchanged + self.rows_quarantined
+            self.rows_inserted
+            + self.rows_updated
+            + self.rows_unchanged
+            + self.rows_merged
+            + self.rows_quarantined
         )
         return self.rows_read == accounted
 
@@ -56,7 +63,8 @@ class ImportBatch(Record):
             raise ValueError(
                 f"ImportBatch {self.id}: {self.rows_read} rows read but "
                 f"{self.rows_inserted} inserted + {self.rows_updated} updated + "
-                f"{self.rows_unchanged} unchanged + {self.rows_quarantined} quarantined"
+                f"{self.rows_unchanged} unchanged + {self.rows_merged} merged + "
+                f"{self.rows_quarantined} quarantined"
             )
         self.finished_at = as_utc(at)
         self.status = ImportStatus.FAILED if error else ImportStatus.COMPLETED

@@ -185,10 +185,16 @@ class RowConverter:
         enum = spec_field.enum
         assert enum is not None
         allowed = {member.value: member for member in enum}
+        known: dict[str, Any] = {}  # text as written -> member: a picklist has few spellings
 
         def read(text: str) -> Any:
+            member = known.get(text)
+            if member is not None:
+                return member
             key = re.sub(r"[\s\-]+", "_", text.strip().lower())
             if key in allowed:
+                if len(known) < 1_000:
+                    known[text] = allowed[key]
                 return allowed[key]
             raise RowProblem(
                 spec_field.name,

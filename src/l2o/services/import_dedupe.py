@@ -13,14 +13,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import pyarrow as pa  # type: ignore[import-untyped]
 import sqlalchemy as sa
 
-from l2o.ingest.dedupe import RECORD_TYPES, find_duplicates
+from l2o.ingest.dedupe import RECORD_TYPES, find_duplicates, settings_for
 from l2o.services.merging import merge_duplicates
 from l2o.store import SqlAlchemyUnitOfWork
 from l2o.store.schema import metadata
 
 __all__ = ["dedupe_imported"]
+
+#: Rows fetched from the cursor at a time while the live records are read.
+_FETCH_ROWS = 50_000
 
 
 def dedupe_imported(uow: SqlAlchemyUnitOfWork, record_type: str, new_ids: Sequence[str]) -> int:
@@ -28,17 +32,36 @@ def dedupe_imported(uow: SqlAlchemyUnitOfWork, record_type: str, new_ids: Sequen
     ``new_ids`` were merged into a master."""
     if record_type not in RECORD_TYPES or not new_ids:
         return 0
-    table = metadata.tables[record_type]
-    # Read with Core: the rows the importer just wrote in this transaction, without
-    # building a million ORM objects.
-    query = sa.select(table).where(table.c.merged_into_id.is_(None))
-    rows: list[dict[str, Any]] = [
-        dict(row) for row in uow.session.connection().execute(query).mappings()
-    ]
-    if len(rows) < 2:
+    records = _live_records(uow, record_type)
+    if records.num_rows < 2:
         return 0
-    result = find_duplicates(rows, record_type)
+    result = find_duplicates(records, record_type)
+    del records
     fresh = set(new_ids)
     matches = [m for m in result.matches if fresh & set(m.pair)]
     merges = merge_duplicates(uow, matches)
     return sum(1 for merge in merges if merge.merged_id in fresh)
+
+
+def _live_records(uow: SqlAlchemyUnitOfWork, record_type: str) -> pa.Table:
+    """The live records of ``record_type`` (new and stored), as text columns of what dedupe
+    reads: the id, the source key and the settings' source fields - nothing else.
+
+    Read with Core, straight into columns: the rows the importer just wrote in this
+    transaction, without a dict (let alone an ORM object) per record.
+    """
+    table = metadata.tables[record_type]
+    names = list(dict.fromkeys(("id", *settings_for(record_type).source_fields)))
+    names += [n for n in ("source_system", "source_id") if n in table.columns and n not in names]
+    query = sa.select(*(table.c[name] for name in names)).where(table.c.merged_into_id.is_(None))
+    columns: list[list[Any]] = [[] for _ in names]
+    result = uow.session.connection().execute(query)
+    while batch := result.fetchmany(_FETCH_ROWS):
+        for values, column in zip(zip(*batch, strict=True), columns, strict=True):
+            column.extend(None if v is None else str(v) for v in values)
+    return pa.table(
+        {
+            name: pa.array(column, type=pa.string())
+            for name, column in zip(names, columns, strict=True)
+        }
+    )

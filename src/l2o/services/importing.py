@@ -239,12 +239,9 @@ def _close_batch(batch: domain.ImportBatch, total: TypeCounts) -> None:
     batch.rows_read = total.read
     batch.rows_inserted = total.inserted
     batch.rows_updated = total.updated
+    batch.rows_unchanged = total.unchanged
+    batch.rows_merged = total.merged
     batch.rows_quarantined = total.quarantined
-    if hasattr(batch, "rows_merged"):
-        batch.rows_merged = total.merged
-        batch.rows_unchanged = total.unchanged
-    else:  # a store without the merged count keeps merged rows with the unchanged ones
-        batch.rows_unchanged = total.unchanged + total.merged
     batch.finish(domain.utc_now())
 
 

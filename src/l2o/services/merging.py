@@ -130,18 +130,22 @@ def merge_duplicates(
             if best is None or match.match_probability > best.match_probability:
                 strongest[record_id] = match
     merges: list[domain.Merge] = []
-    for group in clusters(matches):
-        record_type = matches[0].record_type
-        repository = _repository(uow, record_type)
-        records = [r for r in (repository.get(i) for i in group) if r.merged_into_id is None]
-        if len(records) < 2:
-            continue
-        master = choose_master(records)
-        for record in records:
-            if record.id == master.id:
+    repository = _repository(uow, matches[0].record_type)
+    # No flush before each lookup: a merge only moves references *from* a loser to its
+    # master, and no record ever points at a loser anew, so what the store still holds
+    # answers "who points at this loser" exactly; the changes flush once, at the end.
+    with uow.session.no_autoflush:
+        for group in clusters(matches):
+            records = [r for r in (repository.get(i) for i in group) if r.merged_into_id is None]
+            if len(records) < 2:
                 continue
-            match = strongest[record.id]
-            merges.append(_merge(uow, master, record, match.rule, match.match_probability))
+            master = choose_master(records)
+            for record in records:
+                if record.id == master.id:
+                    continue
+                match = strongest[record.id]
+                merges.append(_merge(uow, master, record, match.rule, match.match_probability))
+    uow.flush()
     return merges
 
 

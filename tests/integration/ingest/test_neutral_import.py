@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from l2o import domain
 from l2o.ingest import adapter_for
+from l2o.services.import_dedupe import dedupe_imported
 from l2o.services.importing import import_directory
 from l2o.store import SqlAlchemyUnitOfWork
 from l2o.store.schema import metadata
@@ -142,3 +143,23 @@ def test_unresolvable_reference_is_quarantined_with_its_rule(
     assert rows[5].field == "parent_id"
     assert rows[5].rule == "unresolved_reference"
     assert rows[4].raw["name"] == "Gamma"
+
+
+def test_a_batch_with_dedupe_counts_its_merged_rows(engine: Engine, company_dir: Path) -> None:
+    summary = import_directory(engine, company_dir, adapter_for("neutral"), dedupe=dedupe_imported)
+    total = summary.total
+    assert total.merged > 0
+    assert all(counts.adds_up for counts in summary.by_type.values())
+    with engine.connect() as connection:
+        leads = metadata.tables["leads"]
+        merged_leads = connection.scalar(
+            sa.select(sa.func.count()).where(leads.c.merged_into_id.is_not(None))
+        )
+    assert merged_leads == summary.by_type["leads"].merged
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        batch = uow.import_batches.get(summary.batch_id)
+        assert (batch.rows_merged, batch.rows_inserted) == (total.merged, total.inserted)
+        assert batch.counts_add_up
+    # Re-importing finds every row stored already, merged ones included: nothing changes.
+    again = import_directory(engine, company_dir, adapter_for("neutral"), dedupe=dedupe_imported)
+    assert again.total.inserted == again.total.merged == again.total.updated == 0

@@ -30,6 +30,10 @@ from l2o.ingest.dedupe._settings import Comparison, DedupeSettings
 
 __all__ = ["LinkageRun", "link"]
 
+#: DuckDB's memory ceiling for one linkage run; past it, DuckDB spills to its temporary
+#: folder instead of growing the importer's memory (a million leads peaked at 8 GiB).
+DUCKDB_MEMORY_LIMIT = "2GB"
+
 # Splink logs its training progress at INFO; dedupe reports through its result instead.
 logging.getLogger("splink").setLevel(logging.ERROR)
 
@@ -73,6 +77,9 @@ def link(table: pa.Table, settings: DedupeSettings, threshold: float) -> Linkage
         connection = duckdb.connect(":memory:")
         try:
             connection.execute(f"SET temp_directory = '{spill}'")
+            connection.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+            # Row order is irrelevant to scoring; without it DuckDB streams and spills more.
+            connection.execute("SET preserve_insertion_order = false")
             db_api = DuckDBAPI(connection)
             records = db_api.register(table)
             run.blocking = guard_blocking_rules(records, settings, table.num_rows)

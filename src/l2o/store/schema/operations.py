@@ -61,6 +61,7 @@ import_batches = sa.Table(
     sa.Column("rows_inserted", sa.Integer, nullable=False),
     sa.Column("rows_updated", sa.Integer, nullable=False),
     sa.Column("rows_unchanged", sa.Integer, nullable=False),
+    sa.Column("rows_merged", sa.Integer, nullable=False),
     sa.Column("rows_quarantined", sa.Integer, nullable=False),
     sa.Column("error", sa.Text),
 )
