@@ -53,6 +53,17 @@ class ReferenceResolver:
         for source_id in source_ids:
             known.pop(source_id, None)
 
+    def follow_merges(self, record_type: str) -> None:
+        """Point this batch's references to ``record_type`` records merged away (by this
+        batch's dedupe step or an earlier one) at the records they were merged into."""
+        known = self._known.get(record_type)
+        if not known:
+            return
+        masters = self.writer.masters(record_type, known.values())
+        if masters:
+            for source_id, store_id in known.items():
+                known[source_id] = masters.get(store_id, store_id)
+
     def prefetch(self, rows: Iterable[StagedRow]) -> None:
         """Look up, in one query per record type, the store ids ``rows`` refer to."""
         wanted: dict[str, set[str]] = defaultdict(set)

@@ -135,6 +135,10 @@ class _BatchRun:
             merged = dedupe(self.uow, record_type, inserted_ids)
             counts.inserted -= merged
             counts.merged += merged
+        # Rows found stored already may be duplicates merged away in an earlier batch, and
+        # this batch's dedupe may just have merged some: either way, what refers to them
+        # from here on must land on the record kept.
+        self.references.follow_merges(record_type)
 
     def _write_chunk(self, chunk: RowChunk) -> tuple[TypeCounts, list[str]]:
         record_type = chunk.record_type

@@ -137,14 +137,32 @@ class BulkWriter:
     def ids_by_source(
         self, table_name: str, source_system: str, source_ids: Iterable[str]
     ) -> dict[str, str]:
-        """Store ids of ``table_name`` records from ``source_system``, keyed by source id."""
+        """Store ids of ``table_name`` records from ``source_system``, keyed by source id.
+
+        A record merged into another resolves to the record it was merged into, so what
+        refers to a duplicate lands on the master.
+        """
         table = metadata.tables[table_name]
+        target = _live_id(table)
         found: dict[str, str] = {}
         for chunk in _chunks(list(dict.fromkeys(source_ids)), LOOKUP_CHUNK):
-            query = sa.select(table.c.source_id, table.c.id).where(
+            query = sa.select(table.c.source_id, target).where(
                 table.c.source_system == source_system, table.c.source_id.in_(chunk)
             )
             found.update((str(s), str(i)) for s, i in self.connection.execute(query))
+        return found
+
+    def masters(self, table_name: str, ids: Iterable[str]) -> dict[str, str]:
+        """For those of ``ids`` merged into another record: id -> the record kept."""
+        table = metadata.tables[table_name]
+        if "merged_into_id" not in table.columns:
+            return {}
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids)), LOOKUP_CHUNK):
+            query = sa.select(table.c.id, table.c.merged_into_id).where(
+                table.c.id.in_(chunk), table.c.merged_into_id.is_not(None)
+            )
+            found.update((str(i), str(m)) for i, m in self.connection.execute(query))
         return found
 
     # -- writing --------------------------------------------------------------------------
@@ -268,3 +286,10 @@ class BulkWriter:
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _live_id(table: sa.Table) -> sa.ColumnElement[Any]:
+    """The id a reference to a row of ``table`` should hold: the master's, if it was merged."""
+    if "merged_into_id" in table.columns:
+        return sa.func.coalesce(table.c.merged_into_id, table.c.id)
+    return table.c.id

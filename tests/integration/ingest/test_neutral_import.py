@@ -163,3 +163,58 @@ def test_a_batch_with_dedupe_counts_its_merged_rows(engine: Engine, company_dir:
     # Re-importing finds every row stored already, merged ones included: nothing changes.
     again = import_directory(engine, company_dir, adapter_for("neutral"), dedupe=dedupe_imported)
     assert again.total.inserted == again.total.merged == again.total.updated == 0
+
+
+def _write_duplicate_contacts(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "contacts.csv").write_text(
+        "id,first_name,last_name,email,created_at\n"
+        "CO-1,Ada,Lovelace,ada@analytical.example,2024-01-05T09:00:00Z\n"
+        "CO-2,Ada,Lovelace,ADA@analytical.example,2024-03-01T09:00:00Z\n"
+    )
+
+
+def _write_touchpoints(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "touchpoints.csv").write_text(
+        "id,occurred_at,touch_type,channel,contact_id\n"
+        "TP-1,2024-03-02T10:00:00Z,email_reply,outbound,CO-2\n"
+        "TP-2,2024-03-03T10:00:00Z,meeting,outbound,CO-1\n"
+    )
+
+
+def _touchpoint_contacts(engine: Engine) -> tuple[str, set[str | None]]:
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        contacts = {c.source_id: c for c in uow.contacts.list()}
+        kept = [c for c in contacts.values() if c.merged_into_id is None]
+        assert len(kept) == 1, "the two contacts share an e-mail: one is merged into the other"
+        pointed_at = {t.contact_id for t in uow.touchpoints.list()}
+    return kept[0].id, pointed_at
+
+
+def test_references_to_a_record_merged_in_the_same_batch_land_on_the_master(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _write_duplicate_contacts(tmp_path)
+    _write_touchpoints(tmp_path)
+
+    summary = import_directory(engine, tmp_path, adapter_for("neutral"), dedupe=dedupe_imported)
+
+    assert summary.by_type["contacts"].merged == 1
+    assert summary.by_type["touchpoints"].inserted == 2
+    master, pointed_at = _touchpoint_contacts(engine)
+    assert pointed_at == {master}
+
+
+def test_references_to_a_record_merged_in_an_earlier_batch_land_on_the_master(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _write_duplicate_contacts(tmp_path / "first")
+    _write_touchpoints(tmp_path / "second")
+
+    import_directory(engine, tmp_path / "first", adapter_for("neutral"), dedupe=dedupe_imported)
+    later = import_directory(engine, tmp_path / "second", adapter_for("neutral"))
+
+    assert later.by_type["touchpoints"].inserted == 2
+    master, pointed_at = _touchpoint_contacts(engine)
+    assert pointed_at == {master}
