@@ -16,6 +16,8 @@
      ├── DedupeError              (l2o.ingest.dedupe) duplicate detection cannot run
      │    └── BlockingRuleTooBroad  a blocking rule would create too many comparisons
      ├── AttributionError         (l2o.analytics.attribution) journeys cannot be attributed
+     ├── ForecastError            (l2o.analytics.forecast) deals or a period cannot be forecast
+     │    └── InsufficientEvidence  the data lacks what a method needs (e.g. stage history)
      ├── CommandRefused           (l2o.services) the architecture refused a command: names
      │                            the record, the rule and every reason (missing criteria...)
      ├── MergeError               (l2o.services.merging) a merge cannot be made or undone

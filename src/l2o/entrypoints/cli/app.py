@@ -8,6 +8,7 @@ from l2o.__about__ import __version__
 from l2o.entrypoints.cli import (
     attribution,
     db,
+    forecast,
     importing,
     merge,
     quarantine,
@@ -45,6 +46,7 @@ app.command("worker")(worker.worker)
 app.add_typer(worker.outbox, name="outbox")
 app.command("simulate")(simulate.simulate)
 app.command("attribution")(attribution.attribution)
+app.command("forecast")(forecast.forecast)
 app.command("run")(run.run)
 
 
