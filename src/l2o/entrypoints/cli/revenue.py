@@ -26,11 +26,12 @@ import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import typer
 
 from l2o import domain as d
+from l2o.entrypoints.cli.common import DB_OPTION, fail
 from l2o.errors import L2OError
 from l2o.services.bootstrap import RevenueSystem
 from l2o.services.deals import advance_opportunity, flag_stalled
@@ -55,12 +56,6 @@ lifecycle_app = typer.Typer(
     help="Health, renewals, expansion and churn signals for every customer.", no_args_is_help=True
 )
 
-_DB = typer.Option(
-    None,
-    "--db",
-    help="Database URL. Default: $L2O_DATABASE_URL, else sqlite:///./l2o-data/l2o.db.",
-    show_default=False,
-)
 _SPEC = typer.Option(
     Path("architecture.yaml"), "--spec", envvar="L2O_SPEC", help="The architecture spec (YAML)."
 )
@@ -85,7 +80,7 @@ def lead_add(
     channel: str | None = typer.Option(None, "--channel"),
     route: bool = typer.Option(True, "--route/--no-route", help="Route the lead at once."),
     spec: Path = _SPEC,
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     actor: str | None = _AS,
     at: str | None = _AT,
     as_json: bool = _JSON,
@@ -127,7 +122,7 @@ def lead_touch(
     user: str | None = typer.Option(None, "--user", help="The rep who touched the lead."),
     channel: str | None = typer.Option(None, "--channel"),
     spec: Path = _SPEC,
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     actor: str | None = _AS,
     at: str | None = _AT,
     as_json: bool = _JSON,
@@ -162,7 +157,7 @@ def lead_route(
     explain: bool = typer.Option(False, "--explain", help="Show why this owner, and who not."),
     exclude: list[str] = typer.Option([], "--exclude", help="A rep who must not get it."),
     spec: Path = _SPEC,
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     actor: str | None = _AS,
     at: str | None = _AT,
     as_json: bool = _JSON,
@@ -201,16 +196,16 @@ def deal_advance(
     reason: str | None = typer.Option(None, "--reason", help="Why (with --override)."),
     loss_reason: str | None = typer.Option(None, "--loss-reason", help="For a lost stage."),
     spec: Path = _SPEC,
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     actor: str | None = _AS,
     at: str | None = _AT,
     as_json: bool = _JSON,
 ) -> None:
     """Move a deal to STAGE through its gate (or override it with a role and a reason)."""
     if override and (not role or not reason):
-        _fail(f"Opportunity {deal_id}: --override needs --role and --reason")
+        fail(f"Opportunity {deal_id}: --override needs --role and --reason")
     if not override and (role or reason):
-        _fail(f"Opportunity {deal_id}: --role and --reason go with --override")
+        fail(f"Opportunity {deal_id}: --role and --reason go with --override")
     system = _system(spec, db)
     move = _run(
         as_json,
@@ -234,7 +229,7 @@ def deal_advance(
 @deal_app.command("stalled")
 def deal_stalled(
     spec: Path = _SPEC,
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     actor: str | None = _AS,
     at: str | None = _AT,
     as_json: bool = _JSON,
@@ -254,7 +249,7 @@ def quote_submit(
     quote_id: str = typer.Argument(..., help="The quote's id."),
     term: list[str] = typer.Option([], "--term", help="A non-standard term id the quote asks for."),
     spec: Path = _SPEC,
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     actor: str | None = _AS,
     at: str | None = _AT,
     as_json: bool = _JSON,
@@ -282,7 +277,7 @@ def quote_approve(
     quote_id: str = typer.Argument(..., help="The quote's id."),
     note: str | None = typer.Option(None, "--note"),
     spec: Path = _SPEC,
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     actor: str | None = _AS,
     at: str | None = _AT,
     as_json: bool = _JSON,
@@ -304,7 +299,7 @@ def quote_reject(
     quote_id: str = typer.Argument(..., help="The quote's id."),
     note: str = typer.Option(..., "--note", help="Why (required)."),
     spec: Path = _SPEC,
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     actor: str | None = _AS,
     at: str | None = _AT,
     as_json: bool = _JSON,
@@ -326,7 +321,7 @@ def quote_accept(
     quote_id: str = typer.Argument(..., help="The quote's id."),
     start: str | None = typer.Option(None, "--start", help="Contract start date (YYYY-MM-DD)."),
     spec: Path = _SPEC,
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     actor: str | None = _AS,
     at: str | None = _AT,
     as_json: bool = _JSON,
@@ -355,7 +350,7 @@ def quote_accept(
 def account_health(
     account_id: str = typer.Argument(..., help="The account's id."),
     spec: Path = _SPEC,
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     actor: str | None = _AS,
     at: str | None = _AT,
     as_json: bool = _JSON,
@@ -381,7 +376,7 @@ def lifecycle_run(
         None, "--as-of", help="The day to run as of (YYYY-MM-DD, UTC midnight; default: now)."
     ),
     spec: Path = _SPEC,
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     actor: str | None = _AS,
     as_json: bool = _JSON,
 ) -> None:
@@ -398,7 +393,7 @@ def lifecycle_run(
 
 def replay(
     spec: Path = typer.Option(..., "--spec", help="The architecture spec to replay through."),
-    db: str | None = _DB,
+    db: str | None = DB_OPTION,
     as_json: bool = _JSON,
 ) -> None:
     """Replay the store's history through a spec: what it would have refused or changed."""
@@ -429,7 +424,7 @@ def _when(system: RevenueSystem, at: str | None) -> datetime:
         return system.now()
     moment = _parse(lambda: datetime.fromisoformat(at), "--at")
     if moment.tzinfo is None:
-        _fail(f"--at {at}: give a time zone (e.g. {at}+00:00)")
+        fail(f"--at {at}: give a time zone (e.g. {at}+00:00)")
     return moment
 
 
@@ -437,7 +432,7 @@ def _parse(read: Callable[[], T], option: str) -> T:
     try:
         return read()
     except ValueError as exc:
-        _fail(f"{option}: {exc}")
+        fail(f"{option}: {exc}")
 
 
 def _run(as_json: bool, step: Callable[[], T]) -> T:
@@ -447,16 +442,10 @@ def _run(as_json: bool, step: Callable[[], T]) -> T:
     except CommandRefused as exc:
         if as_json:
             typer.echo(json.dumps({"error": exc.to_json()}))
-        _fail(str(exc))
+        fail(str(exc))
     except L2OError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _print(as_json: bool, data: dict[str, Any], text: str) -> None:
     typer.echo(json.dumps(data, default=str) if as_json else text)
-
-
-def _fail(message: str) -> NoReturn:
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
-    typer.echo(f"error: {' '.join(lines)}", err=True)
-    raise typer.Exit(1)
