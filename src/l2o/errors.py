@@ -20,6 +20,8 @@
      │    └── InsufficientEvidence  the data lacks what a method needs (e.g. stage history)
      ├── CommandRefused           (l2o.services) the architecture refused a command: names
      │                            the record, the rule and every reason (missing criteria...)
+     ├── AssessmentError          (l2o.assess) a questionnaire, answers file or rubric is
+     │                            invalid; carries every problem, each naming its path
      ├── MergeError               (l2o.services.merging) a merge cannot be made or undone
      ├── DeliveryError            (l2o.services.delivery) an outbox message cannot be delivered
      └── TargetRefused            (l2o.services.delivery_targets) a webhook target is refused

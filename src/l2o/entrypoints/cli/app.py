@@ -6,6 +6,7 @@ import typer
 
 from l2o.__about__ import __version__
 from l2o.entrypoints.cli import (
+    assess,
     attribution,
     db,
     forecast,
@@ -32,6 +33,7 @@ app = typer.Typer(
 )
 app.add_typer(spec.app, name="spec")
 app.add_typer(db.app, name="db")
+app.add_typer(assess.app, name="assess")
 app.command("import")(importing.import_)
 app.add_typer(quarantine.app, name="quarantine")
 app.add_typer(merge.app, name="merge")
