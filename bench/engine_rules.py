@@ -142,7 +142,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    rules = EngineRules.from_spec(load_spec(SPEC), override_roles={"sales_manager"})
+    rules = EngineRules.from_spec(load_spec(SPEC))
     rng = random.Random(0)
     moves = _deals(args.gates, rng)
     leads = _leads(args.leads, rng)

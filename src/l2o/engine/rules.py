@@ -1,7 +1,6 @@
 """Every rule of a spec compiled once, for the services to hold for the life of a spec.
 
->>> rules = EngineRules.from_spec(load_spec("architecture.yaml"),      # doctest: +SKIP
-...                               override_roles={"sales_manager"})
+>>> rules = EngineRules.from_spec(load_spec("architecture.yaml"))      # doctest: +SKIP
 >>> rules.gates.check(deal, "negotiation", related=facts).allowed    # doctest: +SKIP
 """
 
@@ -46,7 +45,6 @@ class EngineRules:
         cls,
         spec: ArchitectureSpec,
         *,
-        override_roles: Collection[str] = (),
         working_hours: Mapping[str, WorkingHours] | None = None,
         away: Collection[str] = (),
     ) -> EngineRules:
@@ -59,7 +57,7 @@ class EngineRules:
             lead_stages=LeadLifecycle(spec, scoring),
             routing=LeadRouter(spec, working_hours=working_hours, away=away),
             slas=HandoffSlas(spec),
-            gates=StageGates(spec, override_roles=override_roles),
+            gates=StageGates(spec),
             pricing=DiscountPolicy(spec),
             lifecycle=LifecycleRules(spec),
             workflows=WorkflowRules(spec),

@@ -15,7 +15,7 @@ was used. Nothing waives a move that makes no sense (a closed deal, an unknown s
 Related-record facts (contact roles, line items, an approved quote...) come from the caller
 as counts; a deal's primary contact is read from ``primary_contact_id`` unless given.
 
-    >>> gate = StageGates(spec, override_roles={"sales_manager"})         # doctest: +SKIP
+    >>> gate = StageGates(spec)         # doctest: +SKIP
     >>> decision = gate.check(deal, "solution_validation", related={})    # doctest: +SKIP
     >>> decision.allowed, [str(m) for m in decision.missing]              # doctest: +SKIP
     (False, ['discovery: qualification metrics not confirmed', 'discovery: next_step is empty'])
@@ -23,7 +23,7 @@ as counts; a deal's primary contact is read from ``primary_contact_id`` unless g
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -127,10 +127,9 @@ class StageGate:
         pipeline: Pipeline,
         qualification: QualificationFramework | None,
         catalog: FieldCatalog,
-        override_roles: Collection[str] = (),
     ) -> None:
         self.pipeline = pipeline
-        self.override_roles = frozenset(override_roles)
+        self.override_roles = frozenset(pipeline.override_roles)
         self.stages: dict[str, Stage] = {stage.id: stage for stage in pipeline.stages}
         ladder = [stage.id for stage in pipeline.stages if stage.outcome != "lost"]
         self.position: dict[str, int] = {stage_id: i for i, stage_id in enumerate(ladder)}
@@ -276,7 +275,7 @@ class StageGate:
             return GateDecision(
                 False, from_stage, to_stage, left, missing, policy, None, False, tuple(reasons)
             )
-        refusal = _override_refusal(override, self.override_roles)
+        refusal = _override_refusal(override, self.pipeline.id, self.override_roles)
         if refusal is not None:
             reasons.append(Reason("gate.override.refused", refusal))
             return GateDecision(
@@ -296,16 +295,16 @@ class StageGate:
 class StageGates:
     """Every pipeline's gate in a spec; the deal's ``pipeline`` picks the gate.
 
-    ``override_roles`` are the roles allowed to override a gate (the spec does not name
-    them yet); empty means no override is accepted.
+    Each pipeline's ``override_roles`` (in the spec) are the roles allowed to override its
+    gates; none means no override is accepted.
     """
 
-    def __init__(self, spec: ArchitectureSpec, *, override_roles: Collection[str] = ()) -> None:
+    def __init__(self, spec: ArchitectureSpec) -> None:
         pipeline_spec = spec.pipeline
         catalog = FieldCatalog(spec.custom_fields)
         qualification = pipeline_spec.qualification if pipeline_spec else None
         self.gates: dict[str, StageGate] = {
-            p.id: StageGate(p, qualification, catalog, override_roles)
+            p.id: StageGate(p, qualification, catalog)
             for p in (pipeline_spec.pipelines if pipeline_spec else [])
         }
 
@@ -348,12 +347,12 @@ class StageGates:
         return found
 
 
-def _override_refusal(override: Override, permitted: frozenset[str]) -> str | None:
+def _override_refusal(override: Override, pipeline: str, permitted: frozenset[str]) -> str | None:
     if override.role not in permitted:
         allowed = ", ".join(sorted(permitted)) or "nobody"
         return (
-            f"override refused: role {override.role!r} may not override gates "
-            f"(permitted: {allowed})"
+            f"override refused: role {override.role!r} may not override gates of pipeline "
+            f"{pipeline} (override_roles: {allowed})"
         )
     if not override.reason or not override.reason.strip():
         return "override refused: an override needs a reason"

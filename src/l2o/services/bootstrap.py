@@ -7,7 +7,7 @@
 
 The spec is compiled once (``EngineRules.from_spec``) with what the engine takes as settings
 read from the spec itself: the roles that may override gates (every pipeline's
-``override_roles``; the deals service checks the deal's own pipeline) and the reps' working
+``override_roles``, which each pipeline's gate applies) and the reps' working
 hours (``working_hours`` of the routing pools' members).
 """
 
@@ -25,7 +25,7 @@ from l2o.engine import EngineRules, WorkingHours
 from l2o.spec import ArchitectureSpec, load_spec
 from l2o.store import SqlAlchemyUnitOfWork, engine_for
 
-__all__ = ["RevenueSystem", "UnitOfWorkFactory", "override_roles_of", "working_hours_of"]
+__all__ = ["RevenueSystem", "UnitOfWorkFactory", "working_hours_of"]
 
 #: Makes a unit of work acting as a user (``None``: the system itself) through a source.
 UnitOfWorkFactory = Callable[[Engine, str | None, str], SqlAlchemyUnitOfWork]
@@ -57,9 +57,7 @@ class RevenueSystem:
     ) -> RevenueSystem:
         """Load and compile ``spec`` and open the store at ``database`` (a URL or an engine)."""
         spec = spec if isinstance(spec, ArchitectureSpec) else load_spec(spec)
-        rules = EngineRules.from_spec(
-            spec, override_roles=override_roles_of(spec), working_hours=working_hours_of(spec)
-        )
+        rules = EngineRules.from_spec(spec, working_hours=working_hours_of(spec))
         engine = database if isinstance(database, Engine) else engine_for(database)
         return cls(rules, engine, clock, source, uow_factory)
 
@@ -75,12 +73,6 @@ class RevenueSystem:
     def now(self, at: datetime | None = None) -> datetime:
         """``at`` in UTC, or the clock's time when not given."""
         return as_utc(at) if at is not None else as_utc(self.clock())
-
-
-def override_roles_of(spec: ArchitectureSpec) -> frozenset[str]:
-    """Every role any pipeline lets override its gates."""
-    pipelines = spec.pipeline.pipelines if spec.pipeline else []
-    return frozenset(role for p in pipelines for role in p.override_roles)
 
 
 def working_hours_of(spec: ArchitectureSpec) -> dict[str, WorkingHours]:

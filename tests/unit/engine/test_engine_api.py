@@ -27,5 +27,5 @@ def test_both_example_specs_compile(
     revenue_machine: ArchitectureSpec, founder_led: ArchitectureSpec
 ) -> None:
     for spec in (revenue_machine, founder_led):
-        rules = EngineRules.from_spec(spec, override_roles={"sales_manager"})
+        rules = EngineRules.from_spec(spec)
         assert rules.spec is spec

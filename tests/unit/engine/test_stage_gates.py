@@ -51,7 +51,7 @@ def ready_deal(stage: str = "discovery") -> Opportunity:
 
 @pytest.fixture
 def gates(revenue_machine: ArchitectureSpec) -> StageGates:
-    return StageGates(revenue_machine, override_roles={"sales_manager"})
+    return StageGates(revenue_machine)
 
 
 def test_refusal_lists_every_missing_exit_criterion(gates: StageGates) -> None:
@@ -118,9 +118,11 @@ def test_override_needs_a_permitted_role_and_a_reason(gates: StageGates) -> None
         override=Override("sales_manager", "exec sponsor call", by="u9"),
     )
     assert not wrong_role.allowed
-    assert "role 'ae' may not override gates (permitted: sales_manager)" in render(
-        wrong_role.reasons
-    )
+    # The permitted roles are the pipeline's own, from the spec.
+    assert (
+        "role 'ae' may not override gates of pipeline new_business "
+        "(override_roles: sales_manager, vp_sales)"
+    ) in render(wrong_role.reasons)
     assert not no_reason.allowed
     assert good.allowed
     assert good.override_used
@@ -224,7 +226,7 @@ def test_no_advance_without_every_left_stage_exit_criteria(
     quotes: int,
     override: Override | None,
 ) -> None:
-    gates = StageGates(GATE_SPECS[skipping], override_roles={"sales_manager"})
+    gates = StageGates(GATE_SPECS[skipping])
     opp = Opportunity(
         name="x", stage=STAGES[start], pipeline="p", qualification=dict.fromkeys(confirmed, "yes")
     )
