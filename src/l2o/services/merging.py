@@ -129,22 +129,39 @@ def merge_duplicates(
             best = strongest.get(record_id)
             if best is None or match.match_probability > best.match_probability:
                 strongest[record_id] = match
-    merges: list[domain.Merge] = []
-    repository = _repository(uow, matches[0].record_type)
+    record_type = matches[0].record_type
+    repository = _repository(uow, record_type)
     # No flush before each lookup: a merge only moves references *from* a loser to its
     # master, and no record ever points at a loser anew, so what the store still holds
     # answers "who points at this loser" exactly; the changes flush once, at the end.
     with uow.session.no_autoflush:
-        for group in clusters(matches):
-            records = [r for r in (repository.get(i) for i in group) if r.merged_into_id is None]
+        groups = clusters(matches)
+        # One query per chunk of ids loads every record involved (then found by id in the
+        # session), and one per child table finds what points at the losers.
+        live = {
+            r.id: r
+            for r in repository.where_in("id", [i for group in groups for i in group])
+            if r.merged_into_id is None
+        }
+        planned: list[tuple[Mergeable, Mergeable]] = []
+        for group in groups:
+            records = [live[i] for i in group if i in live]
             if len(records) < 2:
                 continue
             master = choose_master(records)
-            for record in records:
-                if record.id == master.id:
-                    continue
-                match = strongest[record.id]
-                merges.append(_merge(uow, master, record, match.rule, match.match_probability))
+            planned.extend((master, record) for record in records if record.id != master.id)
+        children = _Children(uow, record_type, [loser.id for _, loser in planned])
+        merges = [
+            _merge(
+                uow,
+                master,
+                loser,
+                children,
+                strongest[loser.id].rule,
+                strongest[loser.id].match_probability,
+            )
+            for master, loser in planned
+        ]
     uow.flush()
     return merges
 
@@ -223,10 +240,38 @@ def list_merges(
     return merges[:limit] if limit is not None else merges
 
 
+class _Children:
+    """What points at each loser of one merge run, found with one query per child table."""
+
+    def __init__(self, uow: SqlAlchemyUnitOfWork, record_type: str, loser_ids: list[str]) -> None:
+        type_name = _record_class(record_type).type_name()
+        self.by_table: dict[str, dict[str, list[Any]]] = {}
+        for table, repository_name, field_name in CHILD_REFERENCES[type_name]:
+            found = getattr(uow, repository_name).where_in(field_name, loser_ids)
+            self.by_table[table] = _grouped(found, field_name)
+        tasks = [
+            t for t in uow.tasks.where_in("related_id", loser_ids) if t.related_type == type_name
+        ]
+        self.by_table[_TASKS] = _grouped(tasks, "related_id")
+
+    def pointing_at(self, table: str, loser_id: str) -> list[Any]:
+        """The records of ``table`` that point at ``loser_id``, oldest first."""
+        return self.by_table[table].get(loser_id, [])
+
+
+def _grouped(records: list[Any], field_name: str) -> dict[str, list[Any]]:
+    records.sort(key=lambda r: (getattr(r, "created_at", None) or domain.utc_now(), r.id))
+    grouped: dict[str, list[Any]] = {}
+    for record in records:
+        grouped.setdefault(getattr(record, field_name), []).append(record)
+    return grouped
+
+
 def _merge(
     uow: SqlAlchemyUnitOfWork,
     master: Mergeable,
     merged: Mergeable,
+    children: _Children,
     rule: str,
     match_probability: float,
 ) -> domain.Merge:
@@ -239,19 +284,18 @@ def _merge(
         match_probability=match_probability,
     )
     type_name = type(merged).type_name()
-    for table, repository_name, field_name in CHILD_REFERENCES[type_name]:
-        repository = getattr(uow, repository_name)
-        children = [
+    for table, _repository_name, field_name in CHILD_REFERENCES[type_name]:
+        moved = [
             child
-            for child in repository.list(**{field_name: merged.id})
+            for child in children.pointing_at(table, merged.id)
             # The master itself may point at the loser (a parent account): leave that alone.
             if child.id != master.id
         ]
-        for child in children:
+        for child in moved:
             setattr(child, field_name, master.id)
-        if children:
-            merge.note_reparented(table, [child.id for child in children])
-    tasks = uow.tasks.list(related_type=type_name, related_id=merged.id)
+        if moved:
+            merge.note_reparented(table, [child.id for child in moved])
+    tasks = children.pointing_at(_TASKS, merged.id)
     for task in tasks:
         task.related_id = master.id
     if tasks:

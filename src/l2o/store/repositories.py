@@ -7,7 +7,9 @@ work does, once per use case). Records that can come from a CRM (``source_system
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import builtins
+
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -73,6 +75,19 @@ class Repository(Generic[R]):
         order = [columns[name] for name in ("created_at", "id") if name in columns]
         query = query.order_by(*order).offset(offset).limit(limit)
         return list(self._session.scalars(query))
+
+    def where_in(self, field: str, values: Iterable[Any], *, chunk: int = 500) -> builtins.list[R]:
+        """Records whose ``field`` is one of ``values``: one query per ``chunk`` values."""
+        columns = sa.inspect(self.record_class).columns
+        if field not in columns:
+            raise ValueError(f"{self.record_class.__name__} has no field {field} to filter on")
+        column = columns[field]
+        wanted = list(dict.fromkeys(values))
+        found: builtins.list[R] = []
+        for start in range(0, len(wanted), chunk):
+            query = sa.select(self.record_class).where(column.in_(wanted[start : start + chunk]))
+            found.extend(self._session.scalars(query))
+        return found
 
     def count(self, **equal_to: Any) -> int:
         """How many records match the keyword arguments."""
