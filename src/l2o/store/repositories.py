@@ -8,7 +8,6 @@ work does, once per use case). Records that can come from a CRM (``source_system
 from __future__ import annotations
 
 import builtins
-
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
