@@ -149,6 +149,12 @@ class RowConverter:
         values["phone"] = standard_phone(text, region)
 
     def _reader(self, spec_field: FieldSpec) -> Callable[[str], Any]:
+        read = self._plain_reader(spec_field)
+        if spec_field.kind in _REMEMBERED_KINDS or spec_field.name in _REMEMBERED_FIELDS:
+            return _remembered(read)
+        return read
+
+    def _plain_reader(self, spec_field: FieldSpec) -> Callable[[str], Any]:
         name, formats = spec_field.name, self.formats
         limit = self.text_limits.get(name)
         special: dict[str, Callable[[str], Any]] = {
@@ -218,6 +224,29 @@ class RowConverter:
         satisfaction = values.get("satisfaction")
         if satisfaction is not None and not 1 <= satisfaction <= 5:
             raise RowProblem("satisfaction", "out_of_range", f"{satisfaction} is not 1-5")
+
+
+#: Kinds and fields whose reading is a pure function of the text, to an immutable value, and
+#: whose texts repeat (dates, amounts, countries, currencies): each text is read once.
+_REMEMBERED_KINDS = frozenset({"int", "float", "decimal", "bool", "date", "timestamp"})
+_REMEMBERED_FIELDS = frozenset({"country", "currency", "domain"})
+#: Distinct texts remembered per field; past it, new texts are read every time.
+_REMEMBERED_TEXTS = 20_000
+
+
+def _remembered(read: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``read`` that answers a text it has read before from memory (refusals are not kept)."""
+    known: dict[str, Any] = {}
+
+    def remembered(text: str) -> Any:
+        value = known.get(text, _ABSENT)
+        if value is _ABSENT:
+            value = read(text)
+            if len(known) < _REMEMBERED_TEXTS:
+                known[text] = value
+        return value
+
+    return remembered
 
 
 def _json_object(text: str, field: str) -> dict[str, Any]:
