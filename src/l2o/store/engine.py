@@ -61,6 +61,10 @@ def connection_error(url: str | URL, exc: sa.exc.DBAPIError) -> StoreError:
     return StoreError(f"cannot use the database {describe_url(url)}: {reason}")
 
 
+#: SQLite's page cache per connection, in KiB (allocated as pages are read, not up front).
+SQLITE_CACHE_KIB = 262_144
+
+
 def _create_sqlite_directory(url: URL) -> None:
     database = url.database
     if not database or database == ":memory:" or database.startswith("file:"):
@@ -77,4 +81,8 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # WAL is a property of the file (in-memory databases answer "memory" and stay as they are).
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Up to 256 MiB of pages per connection (SQLite's default is 2 MiB): a million-row table's
+    # indexes stay in memory while a batch inserts into them instead of being re-read per row.
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
