@@ -22,6 +22,8 @@
      │                            the record, the rule and every reason (missing criteria...)
      ├── AssessmentError          (l2o.assess) a questionnaire, answers file or rubric is
      │                            invalid; carries every problem, each naming its path
+     ├── PublishError             (l2o.publish) an assessment or comparison has the wrong shape
+     │                            to publish (a list where a mapping belongs...); every path
      ├── MergeError               (l2o.services.merging) a merge cannot be made or undone
      ├── DeliveryError            (l2o.services.delivery) an outbox message cannot be delivered
      └── TargetRefused            (l2o.services.delivery_targets) a webhook target is refused

@@ -1,17 +1,23 @@
 """What an assessment produces: frozen results with ``to_json()`` in the ``assessment.json`` shape.
 
-The shapes follow the contract (``index``, ``dimensions``, ``ai_readiness``, ``technology``,
-``quadrant``, ``revenue_machine``); cost of the gap and data quality join them later.
+The shapes follow the contract (``schema_version``, ``index``, ``dimensions``,
+``ai_readiness``, ``technology``, ``quadrant``, ``revenue_machine``, ``cost_of_gap``,
+``data_quality``); ``schemas/assessment.schema.json`` is its JSON Schema.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from l2o.assess.dimensions import Dimension
 
+if TYPE_CHECKING:
+    from l2o.assess.cost import CostOfGap
+    from l2o.assess.quality import DataQualityReport
+
 __all__ = [
+    "ASSESSMENT_SCHEMA_VERSION",
     "GAP_TEXT",
     "INSUFFICIENT_EVIDENCE",
     "AiReadiness",
@@ -27,6 +33,9 @@ GAP_TEXT = "the honest answer depends on who updated the CRM last"
 """Said how a said/shown gap of 1.0 or more is flagged."""
 
 INSUFFICIENT_EVIDENCE = "insufficient evidence"
+
+ASSESSMENT_SCHEMA_VERSION = "1"
+"""The version of the ``assessment.json`` contract; raised on any incompatible change."""
 
 ScoreSource = Literal["evidence", "self-reported"]
 
@@ -128,6 +137,8 @@ class Assessment:
     quadrant: Quadrant | None
     revenue_machine: bool
     ai_readiness: AiReadiness
+    cost_of_gap: CostOfGap | None = None
+    data_quality: DataQualityReport | None = None
 
     def dimension(self, dimension: Dimension) -> DimensionScore:
         """The score of one dimension."""
@@ -139,8 +150,13 @@ class Assessment:
         return [d for d in self.dimensions if d.gap]
 
     def to_json(self) -> dict[str, Any]:
-        """The parts of ``assessment.json`` this result covers, ready for ``json.dumps``."""
+        """``assessment.json`` as a dict, ready for ``json.dumps``.
+
+        ``cost_of_gap`` and ``data_quality`` are ``None`` when the assessment was scored
+        without data (questionnaire only).
+        """
         return {
+            "schema_version": ASSESSMENT_SCHEMA_VERSION,
             "rubric_version": self.rubric_version,
             "index": self.index,
             "dimensions": {d.dimension: d.to_json() for d in self.dimensions},
@@ -148,4 +164,6 @@ class Assessment:
             "technology": {"score": self.technology},
             "quadrant": self.quadrant,
             "revenue_machine": self.revenue_machine,
+            "cost_of_gap": self.cost_of_gap.to_json() if self.cost_of_gap else None,
+            "data_quality": self.data_quality.to_json() if self.data_quality else None,
         }

@@ -1,6 +1,7 @@
 """The rubric ("shown"): which evidence metrics score each dimension, and their thresholds.
 
-Thresholds are versioned data (``rubric/v1.yaml`` in this package), never code. A metric's
+Thresholds are versioned data (``rubric/v1.yaml``, ``rubric/v2.yaml`` in this package), never
+code; v2, calibrated on simulated companies, is the default. A metric's
 level is how many of its four thresholds the value reaches in the better direction::
 
     - name: stalled_share
@@ -31,7 +32,7 @@ __all__ = [
     "load_rubric",
 ]
 
-RUBRIC_VERSIONS = ("v1",)
+RUBRIC_VERSIONS = ("v1", "v2")
 """The rubric versions shipped with L2O; the last is the default."""
 
 _WHAT = "rubric"

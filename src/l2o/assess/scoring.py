@@ -23,7 +23,9 @@ from collections.abc import Iterable, Mapping
 from statistics import fmean
 
 from l2o.assess._errors import AssessmentError
+from l2o.assess.cost import CostOfGap
 from l2o.assess.dimensions import DIMENSION_TITLES, DIMENSIONS, Dimension
+from l2o.assess.quality import data_quality_report
 from l2o.assess.readiness import DataQuality, ai_readiness
 from l2o.assess.results import (
     GAP_TEXT,
@@ -121,6 +123,7 @@ def score_assessment(
     said: Mapping[str, float | None] | None = None,
     technology: float | None = None,
     data_quality: DataQuality | None = None,
+    cost_of_gap: CostOfGap | None = None,
 ) -> Assessment:
     """Score every dimension, the index, the quadrant and AI readiness.
 
@@ -128,6 +131,8 @@ def score_assessment(
     are reported as insufficient). ``said`` maps dimensions to questionnaire scores and
     ``technology`` is the technology-investment score (see :func:`~l2o.assess.said_scores`).
     The index is the mean of the dimensions that have a score (``None`` if none has).
+    ``data_quality`` feeds AI readiness and the data-quality section; ``cost_of_gap`` is
+    carried into the result as computed (see :func:`~l2o.assess.cost_of_gap`).
     Raises :class:`~l2o.assess.AssessmentError` for a metric the rubric does not know.
     """
     by_name = _by_name(rubric, evidence)
@@ -150,6 +155,10 @@ def score_assessment(
         quadrant=quadrant(index, technology),
         revenue_machine=index is not None and index >= REVENUE_MACHINE_AT,
         ai_readiness=readiness,
+        cost_of_gap=cost_of_gap,
+        data_quality=data_quality_report(rubric.ai_readiness, data_quality)
+        if data_quality is not None
+        else None,
     )
 
 

@@ -16,6 +16,7 @@ Importing the store maps the domain classes (``start_mappers``), so a record mad
 after that import can be added to a unit of work; a record made before the mapping could not.
 """
 
+from l2o.store.assessments import AssessmentSnapshots, SnapshotSummary
 from l2o.store.audit import AUDITED_RECORDS, AuditLog
 from l2o.store.engine import describe_url, engine_for
 from l2o.store.mapping import VERSIONED_RECORDS, start_mappers
@@ -42,6 +43,7 @@ start_mappers()
 __all__ = [
     "AUDITED_RECORDS",
     "VERSIONED_RECORDS",
+    "AssessmentSnapshots",
     "AuditLog",
     "AuditRepository",
     "FieldChangeRepository",
@@ -49,6 +51,7 @@ __all__ = [
     "MergeRepository",
     "OutboxRepository",
     "Repository",
+    "SnapshotSummary",
     "SqlAlchemyUnitOfWork",
     "current_revision",
     "describe_url",

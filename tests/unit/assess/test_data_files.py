@@ -35,8 +35,16 @@ def test_questionnaire_covers_every_dimension_and_technology():
             assert [o.level for o in question.options] == [0, 1, 2, 3, 4]
 
 
+def test_the_calibrated_rubric_is_the_default_and_v1_stays_loadable():
+    assert load_rubric().version == "v2"
+    v2 = load_rubric("v2")
+    names = {r.name for d in DIMENSIONS for r in v2.for_dimension(d).metrics}
+    assert {"exit_criteria_met_share", "discount_dispersion", "grr", "nrr"} <= names
+    assert all(len(v2.for_dimension(d).metrics) >= 2 for d in DIMENSIONS)
+
+
 def test_rubric_covers_every_dimension_with_the_methods_metrics():
-    rubric = load_rubric()
+    rubric = load_rubric("v1")
     assert rubric.version == "v1"
     names = {r.name for d in DIMENSIONS for r in rubric.for_dimension(d).metrics}
     assert {"stalled_share", "discount_dispersion", "grr", "median_speed_to_lead_hours"} <= names

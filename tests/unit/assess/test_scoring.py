@@ -52,7 +52,7 @@ def test_pipeline_scores_from_evidence_with_a_gap_flag():
         MetricValue("stalled_share", 0.55, 100),
         MetricValue("close_date_slip_share", 0.0, 5),
     ]
-    result = score_assessment(load_rubric(), evidence, said={"pipeline": 3.25})
+    result = score_assessment(load_rubric("v1"), evidence, said={"pipeline": 3.25})
     pipeline = result.dimension("pipeline")
     assert pipeline.shown == pytest.approx(5 / 3)
     assert (pipeline.score, pipeline.source) == (pipeline.shown, "evidence")
@@ -81,7 +81,7 @@ def test_insufficient_evidence_falls_back_to_said_then_none():
 
 def test_unknown_metric_is_refused_with_a_hint():
     with pytest.raises(AssessmentError) as exc:
-        score_assessment(load_rubric(), [MetricValue("stalled_shares", 0.1, 100)])
+        score_assessment(load_rubric("v1"), [MetricValue("stalled_shares", 0.1, 100)])
     assert exc.value.problems[0].hint == "did you mean 'stalled_share'?"
 
 

@@ -2,28 +2,252 @@
 
 ::
 
+    l2o assess --out DIR [--db URL] [--spec FILE] [--answers FILE] [--name NAME] [--json]
     l2o assess questionnaire --out answers.yaml     # the template to fill in
     l2o assess questionnaire                        # asks in the terminal, writes answers.yaml
-    l2o assess questionnaire --interactive --out mine.yaml
+    l2o assess list                                 # the saved snapshots
+    l2o assess compare DAY0 DAY90 [--json] [--out DIR]
 
-Each answer is a level 0-4 (Absent, Founder-held, Defined, Enforced, Optimised); Enter skips a
-question, and skipped questions take no part in the score.
+``l2o assess`` reads the evidence from the store, scores it against the rubric (with the
+answers, if given, as the said side) and writes ``DIR/assessment.json``; every assessment is
+saved as a snapshot that ``compare`` can set against a later one. Each answer is a level 0-4
+(Absent, Founder-held, Defined, Enforced, Optimised); Enter skips a question, and skipped
+questions take no part in the score.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
-from l2o.assess import LEVEL_IDS, Answers, Questionnaire, answers_yaml, load_questionnaire
-from l2o.entrypoints.cli.common import guarded
+from l2o import publish
+from l2o.assess import (
+    LEVEL_IDS,
+    Answers,
+    Questionnaire,
+    answers_yaml,
+    load_answers,
+    load_questionnaire,
+)
+from l2o.assess.contract import assessment_json_schema
+from l2o.entrypoints.cli.common import DB_OPTION, fail, guarded
+from l2o.services.assessing import assess_store
+from l2o.services.assessment_snapshots import compare_snapshots, list_snapshots
+from l2o.settings import load_settings
+from l2o.spec import load_spec
+from l2o.store import engine_for, ensure_current
 
 app = typer.Typer(
     help="The L2O Index assessment: questionnaire (said) and evidence (shown).",
-    no_args_is_help=True,
+    invoke_without_command=True,
 )
+
+
+@app.callback()
+def assess(
+    ctx: typer.Context,
+    out: Path | None = typer.Option(
+        None, "--out", help="Write assessment.json (and the deliverables) here.", show_default=False
+    ),
+    db: str | None = DB_OPTION,
+    spec: Path | None = typer.Option(
+        None,
+        "--spec",
+        exists=True,
+        dir_okay=False,
+        help="The architecture spec the evidence is measured against (optional).",
+        show_default=False,
+    ),
+    answers: Path | None = typer.Option(
+        None,
+        "--answers",
+        exists=True,
+        dir_okay=False,
+        help="The questionnaire answers (the said side; optional).",
+        show_default=False,
+    ),
+    name: str | None = typer.Option(
+        None, "--name", help="Name the snapshot (e.g. 'day 0').", show_default=False
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print assessment.json on stdout."),
+) -> None:
+    """Assess the company in the store: evidence, said, index, cost of the gap, snapshot."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if out is None:
+        typer.echo(ctx.get_help())
+        fail("give --out DIR to write the assessment")
+    architecture = guarded(lambda: load_spec(spec)) if spec is not None else None
+    given = guarded(lambda: load_answers(answers)) if answers is not None else None
+    engine = _engine(db)
+    try:
+        document = guarded(
+            lambda: assess_store(engine, spec=architecture, answers=given, name=name)
+        )
+    finally:
+        engine.dispose()
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "assessment.json"
+    target.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    written = [target, *_deliverables(document, out)]
+    if as_json:
+        typer.echo(json.dumps(document))
+        return
+    _print_summary(document, Console())
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+def _deliverables(document: dict[str, Any], out: Path) -> list[Path]:
+    """The deliverables made from ``assessment.json``, written beside it.
+
+    The report, board brief, plan and AI-readiness document come from ``l2o.publish``; the
+    proposed spec and the CRM packages join here as they are built, each a function of the
+    same document (and of the store, through a service, where it needs the data).
+    """
+    return list(guarded(lambda: publish.write_report(document, out)))
+
+
+def _print_summary(document: dict[str, Any], console: Console) -> None:
+    table = Table(title=f"L2O Index: {document['name']}")
+    table.add_column("dimension")
+    table.add_column("score", justify="right")
+    table.add_column("said", justify="right")
+    table.add_column("shown", justify="right")
+    table.add_column("source")
+    for key, dimension in document["dimensions"].items():
+        table.add_row(
+            key,
+            _num(dimension["score"]),
+            _num(dimension["said"]),
+            _num(dimension["shown"]),
+            dimension["source"] or dimension.get("reason", "no score"),
+        )
+    console.print(table)
+    readiness = document["ai_readiness"]
+    cost = document["cost_of_gap"] or {}
+    console.print(
+        f"Index {_num(document['index'])} (sector average 1.6, Revenue Machine 3.0); "
+        f"quadrant: {document['quadrant'] or 'not placed (no technology answers)'}; "
+        f"AI readiness {_num(readiness['score'])} "
+        f"({'ready' if readiness['ready'] else 'not ready'}); "
+        f"cost of the gap {cost.get('total', 0):,.0f} {cost.get('currency', '')} a year",
+        highlight=False,
+    )
+    gaps = [k for k, d in document["dimensions"].items() if d.get("gap")]
+    if gaps:
+        console.print(f"Said and shown differ by 1.0 or more on: {', '.join(gaps)}")
+    if document.get("id"):
+        console.print(f"Saved as snapshot {document['id']}", highlight=False)
+
+
+@app.command("schema")
+def schema(
+    out: Path | None = typer.Option(
+        None, "--out", help="Write the schema here (default: stdout).", show_default=False
+    ),
+) -> None:
+    """Print or write the JSON Schema of assessment.json."""
+    text = json.dumps(assessment_json_schema(), indent=2) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
+
+
+@app.command("list")
+def list_(db: str | None = DB_OPTION) -> None:
+    """List the saved assessment snapshots, oldest first."""
+    engine = _engine(db)
+    try:
+        snapshots = guarded(lambda: list_snapshots(engine))
+    finally:
+        engine.dispose()
+    table = Table(title="Assessment snapshots")
+    for column in ("id", "name", "created", "rubric", "index"):
+        table.add_column(column, justify="right" if column == "index" else "left")
+    for s in snapshots:
+        table.add_row(
+            s.id, s.name, f"{s.created_at:%Y-%m-%d %H:%M}", s.rubric_version, _num(s.index)
+        )
+    Console().print(table)
+
+
+@app.command("compare")
+def compare(
+    before: str = typer.Argument(..., help="The earlier snapshot: id, id prefix or name."),
+    after: str = typer.Argument(..., help="The later snapshot: id, id prefix or name."),
+    db: str | None = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write compare.json and compare.html here.", show_default=False
+    ),
+) -> None:
+    """Day 0 vs day 90: two snapshots compared per dimension and metric."""
+    engine = _engine(db)
+    try:
+        comparison = guarded(lambda: compare_snapshots(engine, before, after))
+    finally:
+        engine.dispose()
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "compare.json").write_text(json.dumps(comparison, indent=2) + "\n", "utf-8")
+        guarded(lambda: publish.write_comparison(comparison, out))
+    if as_json:
+        typer.echo(json.dumps(comparison))
+        return
+    _print_comparison(comparison, Console())
+    if out is not None:
+        typer.echo(f"wrote {out / 'compare.json'} and {out / 'compare.html'}")
+
+
+def _print_comparison(comparison: dict[str, Any], console: Console) -> None:
+    was, now = comparison["before"], comparison["after"]
+    table = Table(title=f"{was['name']} -> {now['name']}")
+    for column in ("dimension / metric", "before", "after", "change"):
+        table.add_column(column, justify="left" if column.startswith("dim") else "right")
+    index = comparison["index"]
+    table.add_row("index", _num(index["before"]), _num(index["after"]), _change(index["change"]))
+    for key, dimension in comparison["dimensions"].items():
+        table.add_row(
+            f"[bold]{key}[/]",
+            _num(dimension["before"]),
+            _num(dimension["after"]),
+            _change(dimension["change"]),
+        )
+        for metric in dimension["metrics"]:
+            table.add_row(
+                f"  {metric['name']}",
+                _num(metric["before"], 3),
+                _num(metric["after"], 3),
+                _change(metric["change"], 3),
+            )
+    console.print(table)
+    for note in comparison["notes"]:
+        console.print(f"note: {note}", highlight=False)
+
+
+def _engine(db: str | None) -> Any:
+    url = guarded(lambda: load_settings(db).database_url)
+    engine = engine_for(url)
+    guarded(lambda: ensure_current(engine))
+    return engine
+
+
+def _num(value: Any, places: int = 2) -> str:
+    return "—" if value is None else f"{value:.{places}f}"
+
+
+def _change(value: Any, places: int = 2) -> str:
+    return "—" if value is None else f"{value:+.{places}f}"
+
 
 _DEFAULT_ANSWERS = Path("answers.yaml")
 

@@ -1,6 +1,7 @@
 """The store's schema: every table on one ``MetaData`` (``metadata``), grouped by area."""
 
 from l2o.store.schema._columns import metadata
+from l2o.store.schema.assessments import assessment_snapshots
 from l2o.store.schema.commercial import (
     approvals,
     contracts,
@@ -37,6 +38,7 @@ from l2o.store.schema.routing import assignments, routing_state
 __all__ = [
     "accounts",
     "approvals",
+    "assessment_snapshots",
     "assignments",
     "audit_log",
     "campaigns",
