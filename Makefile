@@ -1,5 +1,6 @@
 # The two commands of the README. Everything a fresh machine needs is installed from here.
 #   make run   - create .venv, install L2O, run the main job on the embedded SQLite store
+#                (simulate or import a company, assess it, write the deliverables to l2o-out/)
 #   make test  - create .venv with the dev tools, start a throwaway PostgreSQL, run the whole suite
 
 PYTHON ?= python3
@@ -21,13 +22,16 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
+	scripts/system-deps
 	$(BIN)/l2o run
 
 test: $(VENV)/.installed-dev
+	scripts/system-deps
 	scripts/with-postgres scripts/check
 
 # The checks alone, against whatever L2O_TEST_POSTGRES_URL points at (or SQLite only).
 check: $(VENV)/.installed-dev
+	scripts/system-deps
 	scripts/check
 
 format: $(VENV)/.installed-dev

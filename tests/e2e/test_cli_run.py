@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from l2o.entrypoints.cli import app
+from l2o.spec import check_spec
 from l2o.store import SqlAlchemyUnitOfWork, current_revision, engine_for, head_revision
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -39,6 +41,23 @@ def test_run_lints_migrates_and_loads_a_simulated_company(workdir: Path) -> None
     simulated = workdir / "l2o-data" / "simulated"
     assert (simulated / "leads.csv").exists()
     assert (simulated / "truth.json").exists()
+
+
+def test_run_ends_with_the_assessment_and_its_deliverables(workdir: Path) -> None:
+    result = CliRunner().invoke(app, ["run", *SMALL])
+
+    assert result.exit_code == 0, result.output
+    out = workdir / "l2o-out"
+    document = json.loads((out / "assessment.json").read_text())
+    assert set(document["dimensions"]) == {
+        "icp", "pipeline", "signals", "commercial", "pricing", "lifecycle"
+    }  # fmt: skip
+    for name in ("report.html", "report.pdf", "board-brief.pdf", "plan.md", "ai-readiness.md"):
+        assert (out / name).stat().st_size > 0, name
+    assert check_spec(out / "architecture.proposed.yaml").ok
+    assert (out / "crm" / "salesforce" / "package.xml").exists()
+    assert list((out / "crm" / "hubspot" / "pipelines").glob("*.json"))
+    assert "assessed: L2O Index" in result.output
 
 
 def test_second_run_migrates_nothing_and_simulates_nothing(workdir: Path) -> None:

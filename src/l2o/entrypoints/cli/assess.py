@@ -37,7 +37,7 @@ from l2o.assess import (
 )
 from l2o.assess.contract import assessment_json_schema
 from l2o.entrypoints.cli.common import DB_OPTION, fail, guarded
-from l2o.services.assessing import assess_store
+from l2o.services.assessment_package import write_assessment
 from l2o.services.assessment_snapshots import compare_snapshots, list_snapshots
 from l2o.settings import load_settings
 from l2o.spec import load_spec
@@ -87,31 +87,26 @@ def assess(
     given = guarded(lambda: load_answers(answers)) if answers is not None else None
     engine = _engine(db)
     try:
-        document = guarded(
-            lambda: assess_store(engine, spec=architecture, answers=given, name=name)
-        )
+        with Console(stderr=True).status("assessing") as status:
+            package = guarded(
+                lambda: write_assessment(
+                    engine,
+                    out,
+                    spec=architecture,
+                    answers=given,
+                    name=name,
+                    progress=lambda step: status.update(step),
+                )
+            )
     finally:
         engine.dispose()
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / "assessment.json"
-    target.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    written = [target, *_deliverables(document, out)]
     if as_json:
-        typer.echo(json.dumps(document))
+        typer.echo(json.dumps(package.document))
         return
-    _print_summary(document, Console())
-    for path in written:
-        typer.echo(f"wrote {path}")
-
-
-def _deliverables(document: dict[str, Any], out: Path) -> list[Path]:
-    """The deliverables made from ``assessment.json``, written beside it.
-
-    The report, board brief, plan and AI-readiness document come from ``l2o.publish``; the
-    proposed spec and the CRM packages join here as they are built, each a function of the
-    same document (and of the store, through a service, where it needs the data).
-    """
-    return list(guarded(lambda: publish.write_report(document, out)))
+    _print_summary(package.document, Console())
+    typer.echo(f"wrote {len(package.files)} files to {out}:")
+    for path in package.files:
+        typer.echo(f"  {path.relative_to(out)}")
 
 
 def _print_summary(document: dict[str, Any], console: Console) -> None:

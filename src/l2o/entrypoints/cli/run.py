@@ -1,9 +1,10 @@
 """``l2o run`` - the main job on the embedded default (what ``make run`` does).
 
-Today: lint every architecture spec in ``examples/``, create or migrate the store, then load
-a company into it - the export given with ``--data``, or else, when the store is still
-empty, a simulated company whose true maturity is known. As the product grows the job goes
-on to assess the company, write the report and serve the dashboard.
+Lint every architecture spec in ``examples/``, create or migrate the store, load a company
+into it - the export given with ``--data``, or else, when the store is still empty, a
+simulated company whose true maturity is known - and assess it: ``assessment.json``, the
+report and board brief, the 90-day plan, the proposed spec and the CRM packages in
+``--out`` (``./l2o-out/``). Serving the dashboard joins the job when it is built.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rich.markup import escape
 from l2o.entrypoints.cli import simulate as simulate_command
 from l2o.entrypoints.cli.importing import print_summary, run_import
 from l2o.errors import L2OError
+from l2o.services.assessment_package import write_assessment
 from l2o.settings import load_settings
 from l2o.spec import check_spec
 from l2o.store import SqlAlchemyUnitOfWork, describe_url, engine_for, upgrade
@@ -42,8 +44,11 @@ def run(
     leads: int = typer.Option(
         5_000, "--leads", min=100, help="Leads of the simulated company (empty store only)."
     ),
+    out: Path = typer.Option(
+        Path("l2o-out"), "--out", help="Folder for the assessment and its deliverables."
+    ),
 ) -> None:
-    """Run the main job: lint the specs, migrate the store, load a company into it."""
+    """Run the main job: lint the specs, migrate the store, load a company, assess it."""
     failed = _lint_specs(examples)
 
     try:
@@ -86,9 +91,32 @@ def run(
                 truth=None,
             )
 
+    _assess(url, out)
     if failed:
         console.print(f"[red]{failed} spec(s) invalid[/]")
         raise typer.Exit(1)
+
+
+def _assess(url: str, out: Path) -> None:
+    """Assess the company in the store and write every deliverable to ``out``."""
+    engine = engine_for(url)
+    try:
+        with console.status("assessing") as status:
+            package = write_assessment(
+                engine, out, name="l2o run", progress=lambda step: status.update(step)
+            )
+    except L2OError as exc:
+        console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    document = package.document
+    index = "not scored" if document["index"] is None else f"{document['index']:.2f}"
+    console.print(
+        f"assessed: L2O Index {index} of 4 (sector average 1.6, Revenue Machine 3.0); "
+        f"{len(package.files)} files in {out}/ - open {out / 'report.html'} "
+        f"or {out / 'board-brief.pdf'}"
+    )
 
 
 def _lint_specs(examples: Path) -> int:
