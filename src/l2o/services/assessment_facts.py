@@ -124,7 +124,8 @@ class _Reader:
 
     def table(self, query: Any, columns: int) -> np.ndarray:
         """The numeric columns ``query`` selects as a 2-D array, ``NaN`` for nulls."""
-        rows = self.conn.execute(query).all()
+        # Plain tuples: NumPy probes a Row by key per cell (an exception each), ten times slower.
+        rows = [tuple(row) for row in self.conn.execute(query)]
         if not rows:
             return np.zeros((0, columns), dtype=np.float64)
         return np.array(rows, dtype=np.float64).reshape(len(rows), columns)
