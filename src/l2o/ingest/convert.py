@@ -268,11 +268,9 @@ def insert_defaults(spec: RecordSpec, values: Mapping[str, Any]) -> dict[str, An
     ``Contract.mrr`` follows ``arr`` when the source gives none, as the domain class does.
     """
     row: dict[str, Any] = {}
-    for name, default, factory in _defaults(spec.record_class):
-        if name not in spec.fields:
-            continue
+    for name, default, factory, keeps_null in _insert_plan(spec):
         value = values.get(name, _ABSENT)
-        if value is not _ABSENT and not (value is None and spec.fields[name].default is not None):
+        if value is not _ABSENT and (value is not None or keeps_null):
             row[name] = value
         elif factory is not None:
             row[name] = factory()
@@ -284,6 +282,22 @@ def insert_defaults(spec: RecordSpec, values: Mapping[str, Any]) -> dict[str, An
 
 
 _ABSENT = object()
+
+
+_PLANS: dict[str, tuple[tuple[str, Any, Callable[[], Any] | None, bool], ...]] = {}
+
+
+def _insert_plan(spec: RecordSpec) -> tuple[tuple[str, Any, Callable[[], Any] | None, bool], ...]:
+    """Per field the importer writes: its name, default, default factory, and whether a null
+    from the source stands (it does unless the field's import default is a value)."""
+    plan = _PLANS.get(spec.record_type)
+    if plan is None:
+        plan = _PLANS[spec.record_type] = tuple(
+            (name, default, factory, spec.fields[name].default is None)
+            for name, default, factory in _defaults(spec.record_class)
+            if name in spec.fields
+        )
+    return plan
 
 
 _DEFAULTS: dict[str, tuple[tuple[str, Any, Callable[[], Any] | None], ...]] = {}

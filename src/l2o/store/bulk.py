@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -36,6 +36,7 @@ from l2o.domain import AuditAction, jsonable, new_id, utc_now
 from l2o.store.audit import AUDITED_RECORDS
 from l2o.store.mapping import mapper_registry, start_mappers
 from l2o.store.schema import metadata
+from l2o.store.types import UTCDateTime
 from l2o.store.unit_of_work import SqlAlchemyUnitOfWork
 
 __all__ = ["BulkWriter"]
@@ -175,14 +176,10 @@ class BulkWriter:
         if not rows:
             return 0
         table = metadata.tables[table_name]
-        if "version" in table.columns:
-            rows = [{**row, "version": 1} for row in rows]
-        self._insert_rows(table, rows)
+        versioned = {"version": 1} if "version" in table.columns else {}
+        self._insert_columns(table, _columns(rows), len(rows), versioned)
         if table_name in self._audited:
-            now = self._clock()
-            self._audit(
-                [self._audit_row(table_name, row["id"], AuditAction.CREATE, now) for row in rows]
-            )
+            self._audit_created(table_name, [row["id"] for row in rows])
         return len(rows)
 
     def update(
@@ -234,33 +231,65 @@ class BulkWriter:
         return len(rows)
 
     def _insert_rows(self, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
-        """``INSERT`` ``rows`` (each with the same columns) in ``executemany`` chunks.
+        """``INSERT`` ``rows`` (each with the same columns)."""
+        if rows:
+            self._insert_columns(table, _columns(rows), len(rows), {})
+
+    def _insert_columns(
+        self,
+        table: sa.Table,
+        columns: Mapping[str, Sequence[Any]],
+        count: int,
+        constants: Mapping[str, Any],
+    ) -> None:
+        """``INSERT`` ``count`` rows given column by column (plus ``constants``, the same
+        value on every row) in ``executemany`` chunks.
 
         On SQLite the parameters are built column by column - each column's bind processor
-        (``UTCDateTime``, ``TextEnum``, JSON...) mapped over its values once - and handed to
-        the driver's ``executemany`` as tuples: the same values Core would send, without
-        Core's per-row parameter processing, which costs more than SQLite's insert itself.
-        Other backends go through Core, whose multi-row ``VALUES`` batching they benefit from.
+        (``UTCDateTime``, ``TextEnum``, JSON...) mapped over its values once, a constant
+        processed once - and handed to the driver's ``executemany`` as tuples: the same
+        values Core would send, without Core's per-row parameter processing, which costs more
+        than SQLite's insert itself. Other backends go through Core, whose multi-row
+        ``VALUES`` batching they benefit from.
         """
-        if not rows:
+        if not count:
             return
-        names = list(rows[0])
+        names = [*columns, *constants]
         if self.connection.dialect.name != "sqlite" or not set(names) <= set(table.columns.keys()):
-            for chunk in _chunks(list(rows), WRITE_CHUNK):
+            for start in range(0, count, WRITE_CHUNK):
+                stop = min(start + WRITE_CHUNK, count)
+                chunk = [
+                    {**{name: values[i] for name, values in columns.items()}, **constants}
+                    for i in range(start, stop)
+                ]
                 self.connection.execute(table.insert(), chunk)
             return
         dialect = self.connection.dialect
         compiled = table.insert().compile(dialect=dialect, column_keys=names)
         order = list(compiled.positiontup or ())
-        processors = [
-            table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in order
-        ]
-        for chunk in _chunks(rows, WRITE_CHUNK):
-            columns = []
-            for name, process in zip(order, processors, strict=True):
-                values = [row[name] for row in chunk]
-                columns.append(values if process is None else [process(v) for v in values])
-            self.connection.exec_driver_sql(compiled.string, list(zip(*columns, strict=True)))
+        processors = {name: sqlite_bind_processor(table.c[name].type, dialect) for name in order}
+        fixed = {
+            name: value if processors[name] is None else processors[name](value)  # type: ignore[misc]
+            for name, value in constants.items()
+        }
+        for start in range(0, count, WRITE_CHUNK):
+            stop = min(start + WRITE_CHUNK, count)
+            params: list[Sequence[Any]] = []
+            for name in order:
+                if name in fixed:
+                    params.append([fixed[name]] * (stop - start))
+                    continue
+                values = columns[name][start:stop]
+                process = processors[name]
+                params.append(values if process is None else [process(v) for v in values])
+            self.connection.exec_driver_sql(compiled.string, list(zip(*params, strict=True)))
+
+    def _audit_created(self, table_name: str, record_ids: Sequence[str]) -> None:
+        """One ``create`` audit row per record, written column by column."""
+        entry = self._audit_row(table_name, "", AuditAction.CREATE, self._clock())
+        del entry["id"], entry["record_id"]
+        ids = {"id": [new_id() for _ in record_ids], "record_id": list(record_ids)}
+        self._insert_columns(metadata.tables["audit_log"], ids, len(record_ids), entry)
 
     def _audit_row(
         self, table_name: str, record_id: str, action: AuditAction, now: datetime
@@ -281,6 +310,44 @@ class BulkWriter:
     def _audit(self, rows: list[dict[str, Any]]) -> None:
         if rows:
             self.append("audit_log", rows)
+
+
+def sqlite_bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """The function that turns a value into what SQLite is sent for ``column_type``.
+
+    SQLAlchemy's own bind processor, except for the two kinds every record has many of:
+    a UTC ``datetime`` becomes SQLAlchemy's text (naive UTC, ``YYYY-MM-DD HH:MM:SS.ffffff``)
+    and a ``date`` its ``YYYY-MM-DD``, each by one C call instead of Python formatting; any
+    other value (another zone, a naive datetime, which is refused) takes SQLAlchemy's path.
+    A test holds the two paths equal.
+    """
+    slow: Callable[[Any], Any] | None = column_type.dialect_impl(dialect).bind_processor(dialect)
+    if slow is None:
+        return None
+    if isinstance(column_type, UTCDateTime):
+
+        def utc_text(value: Any) -> Any:
+            if value is None:
+                return None
+            if value.tzinfo is UTC:
+                return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+            return slow(value)
+
+        return utc_text
+    if type(column_type) is sa.Date:
+
+        def date_text(value: Any) -> Any:
+            if type(value) is date:
+                return value.isoformat()
+            return slow(value)
+
+        return date_text
+    return slow
+
+
+def _columns(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """``rows`` (each with the same keys) as one list of values per key."""
+    return {name: [row[name] for row in rows] for name in rows[0]}
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

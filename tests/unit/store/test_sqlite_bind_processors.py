@@ -1,0 +1,61 @@
+"""The bulk writer's quick SQLite bind processors send exactly what SQLAlchemy's would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy.dialects import sqlite
+
+from l2o.store.bulk import sqlite_bind_processor
+from l2o.store.types import UTCDateTime
+
+DIALECT = sqlite.dialect()
+
+
+def _both(column_type: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    quick = sqlite_bind_processor(column_type, DIALECT)
+    slow = column_type.dialect_impl(DIALECT).bind_processor(DIALECT)
+    assert quick is not None
+    assert slow is not None
+    return quick, slow
+
+
+def _outcome(process: Callable[[Any], Any], value: Any) -> Any:
+    try:
+        return process(value)
+    except (TypeError, ValueError) as exc:
+        return type(exc)
+
+
+ZONES = st.sampled_from([UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-7)), None])
+
+
+@given(
+    moment=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)), zone=ZONES
+)
+def test_utc_datetimes_are_sent_as_sqlalchemy_sends_them(moment: datetime, zone: Any) -> None:
+    quick, slow = _both(UTCDateTime())
+    value = moment if zone is None else moment.replace(tzinfo=zone)
+    assert _outcome(quick, value) == _outcome(slow, value)
+
+
+@given(day=st.dates())
+def test_dates_are_sent_as_sqlalchemy_sends_them(day: date) -> None:
+    quick, slow = _both(sa.Date())
+    assert quick(day) == slow(day)
+
+
+def test_nulls_and_a_naive_datetime_keep_sqlalchemys_behaviour() -> None:
+    quick, _ = _both(UTCDateTime())
+    assert quick(None) is None
+    with pytest.raises(ValueError, match="has no timezone"):
+        quick(datetime(2025, 1, 1, 12))
+    on_date, _ = _both(sa.Date())
+    assert on_date(None) is None
+    assert on_date(datetime(2025, 3, 4, 5, 6)) == "2025-03-04"
