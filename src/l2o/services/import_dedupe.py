@@ -35,7 +35,8 @@ def dedupe_imported(uow: SqlAlchemyUnitOfWork, record_type: str, new_ids: Sequen
     records = _live_records(uow, record_type)
     if records.num_rows < 2:
         return 0
-    result = find_duplicates(records, record_type)
+    # Read back from the store: e-mails and phones are in the importer's standard form.
+    result = find_duplicates(records, record_type, standardized=("email", "phone"))
     del records
     fresh = set(new_ids)
     matches = [m for m in result.matches if fresh & set(m.pair)]

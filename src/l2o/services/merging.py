@@ -182,7 +182,9 @@ def deduplicate(
     repository = _repository(uow, record_type)
     live = repository.list(merged_into_id=None)
     rows = [_row(record) for record in live]
-    result = find_duplicates(rows, record_type, settings, threshold=threshold)
+    result = find_duplicates(
+        rows, record_type, settings, threshold=threshold, standardized=("email", "phone")
+    )
     report = DeduplicationReport(result=result, dry_run=dry_run)
     if dry_run or not result.matches:
         return report

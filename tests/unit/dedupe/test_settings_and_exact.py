@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from l2o.ingest.dedupe import (
@@ -19,6 +21,8 @@ from l2o.ingest.dedupe import (
     score_pairs,
     settings_for,
 )
+from l2o.ingest.dedupe._prepare import prepare_table
+from l2o.ingest.standardize import standard_email, standard_phone
 
 
 def test_shipped_settings_cover_the_three_record_types() -> None:
@@ -166,3 +170,35 @@ def test_precision_recall_and_f1() -> None:
     assert score.precision == pytest.approx(2 / 3)
     assert score.recall == pytest.approx(0.5)
     assert score.f1 == pytest.approx(2 * (2 / 3) * 0.5 / (2 / 3 + 0.5))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    local=st.text(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._", min_size=1, max_size=12
+    ),
+    host=st.sampled_from(["Acme.com", "example.ORG", "mail.co.uk"]),
+    phone=st.sampled_from(
+        ["+1 212 323 4567", "+44 20 3 324 2486", "+49 30 901820", "(212) 323-4567"]
+    ),
+)
+def test_stored_emails_and_phones_are_keyed_as_if_standardized_again(
+    local: str, host: str, phone: str
+) -> None:
+    # Values as the importer stores them (its standardizers' output) give the same match
+    # keys whether prepare standardizes them again or is told they are standard already.
+    try:
+        email = standard_email(f"{local}@{host}")
+    except ValueError:
+        return
+    stored_phone = standard_phone(phone, "US")
+    rows = [
+        {"id": "a", "first_name": "Ann", "last_name": "Lee", "email": email,
+         "phone": stored_phone, "company": "Acme Inc", "country": "US"},
+        {"id": "b", "first_name": None, "last_name": None, "email": None,
+         "phone": None, "company": None, "country": None},
+    ]  # fmt: skip
+    leads = settings_for("leads")
+    again = prepare_table(rows, leads)
+    told = prepare_table(rows, leads, standardized=("email", "phone"))
+    assert told.equals(again)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from l2o.ingest.dedupe._blocking import BlockingEstimate
@@ -46,6 +47,7 @@ def find_duplicates(
     settings: DedupeSettings | None = None,
     *,
     threshold: float | None = None,
+    standardized: Iterable[str] = (),
 ) -> DedupeResult:
     """Find the duplicates among ``rows`` of ``record_type`` (``accounts|contacts|leads``).
 
@@ -53,7 +55,9 @@ def find_duplicates(
     fields, as validated by the importer or read from the store. Exact keys run first; then
     Splink scores the pairs its blocking rules generate (each rule's size estimated and
     guarded first) and keeps those with ``match_probability >= threshold`` (default: the
-    settings'). Pure: reads nothing but ``rows``, writes nothing.
+    settings'). ``standardized`` names the fields whose values are the importer's standard
+    form already, records read back from the store (see ``prepare_table``). Pure: reads
+    nothing but ``rows``, writes nothing.
 
     >>> result = find_duplicates(rows, "leads")            # doctest: +SKIP
     >>> merge_duplicates(uow, result.matches)              # doctest: +SKIP
@@ -62,7 +66,7 @@ def find_duplicates(
     cutoff = settings.threshold if threshold is None else threshold
     if not 0 < cutoff <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {cutoff}")
-    table = prepare_table(rows, settings)
+    table = prepare_table(rows, settings, standardized=standardized)
     result = DedupeResult(record_type=settings.record_type, records=table.num_rows)
     keys = (SOURCE_KEY, *settings.exact_keys)
     result.matches = exact_matches(table, settings.record_type, keys)

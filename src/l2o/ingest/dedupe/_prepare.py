@@ -59,12 +59,27 @@ _STANDARDIZERS: dict[str, Callable[[str], str | None]] = {
 }
 
 
-def prepare_table(rows: Rows, settings: DedupeSettings) -> pa.Table:
+#: Match keys of values the importer has standardized already (read back from the store):
+#: a stored e-mail is ``standard_email``'s output and a stored phone ``standard_phone``'s, so
+#: standardizing them again would give them back unchanged, at a library call each.
+_OF_STANDARD_VALUES: dict[str, Callable[[str], str | None]] = {
+    "email": lambda value: value.lower(),
+    "phone": _text,
+}
+
+
+def prepare_table(
+    rows: Rows, settings: DedupeSettings, *, standardized: Iterable[str] = ()
+) -> pa.Table:
     """The ``id`` column plus every prepared column of ``settings``, as strings or NULL.
 
-    A missing source field is an error naming it (a silent NULL column would make every
-    record look unknown on it); duplicate ids are refused, since a match names records by id.
+    ``standardized`` names the source fields whose values are the importer's standard form
+    already (records read back from the store): their e-mail and phone standardizers are
+    skipped, which changes no key. A missing source field is an error naming it (a silent
+    NULL column would make every record look unknown on it); duplicate ids are refused,
+    since a match names records by id.
     """
+    standard = set(standardized)
     table = _as_arrow(rows)
     missing = [f for f in (ID_COLUMN, *settings.source_fields) if f not in table.column_names]
     if missing:
@@ -80,6 +95,8 @@ def prepare_table(rows: Rows, settings: DedupeSettings) -> pa.Table:
     columns: dict[str, list[str | None]] = {ID_COLUMN: ids}
     for column in settings.prepare:
         standardize = _STANDARDIZERS[column.standardizer]
+        if column.source in standard:
+            standardize = _OF_STANDARD_VALUES.get(column.standardizer, standardize)
         values = table.column(column.source).to_pylist()
         columns[column.name] = [_apply(standardize, v) for v in values]
     if {"source_system", "source_id"} <= set(table.column_names):
