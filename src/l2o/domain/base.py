@@ -14,6 +14,8 @@ Conventions (the store and every importer rely on them):
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -28,8 +30,20 @@ JSONValue = str | int | float | bool | None | list[Any] | dict[str, Any]
 
 
 def new_id() -> str:
-    """A fresh record id: a random UUID4 as a 36-character string."""
-    return str(uuid.uuid4())
+    """A fresh record id: a UUID version 7 (RFC 9562) as a 36-character string.
+
+    Its first 48 bits are the Unix time in milliseconds and the other 74 free bits random,
+    so ids are unique and ordered by creation time: a database appends new ids at the end
+    of its primary-key index instead of writing into random pages of it (what makes random
+    UUID4 keys slow to insert once a table outgrows the page cache).
+    """
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
+    value = value & _VERSION_CLEAR | _VERSION_7
+    return str(uuid.UUID(int=value))
+
+
+_VERSION_CLEAR = ~(0xF << 76) & ~(0x3 << 62)
+_VERSION_7 = 0x7 << 76 | 0x2 << 62  # version 7, RFC 9562 variant
 
 
 def utc_now() -> datetime:
