@@ -1,0 +1,40 @@
+"""Fixtures for learned-scoring tests: a migrated store per backend, simulated companies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from l2o.simulate import simulate, write_csv, write_truth
+from l2o.store import engine_for, upgrade
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A migrated, empty store on SQLite and on PostgreSQL."""
+    engine = engine_for(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _company(directory: Path, profile: str, leads: int, seed: int) -> Path:
+    company = simulate(profile, {}, leads=leads, months=24, seed=seed)
+    write_csv(company, directory)
+    write_truth(company, directory / "truth.json")
+    return directory
+
+
+@pytest.fixture(scope="session")
+def machine_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A revenue machine with about 3,000 leads: the neutral CSV set and architecture.yaml."""
+    return _company(tmp_path_factory.mktemp("models-machine"), "revenue-machine", 3_000, 5)
+
+
+@pytest.fixture(scope="session")
+def founder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small founder-led company (600 leads): too few outcomes, low AI readiness."""
+    return _company(tmp_path_factory.mktemp("models-founder"), "founder-led", 600, 2)
