@@ -25,6 +25,7 @@ from l2o.engine.conditions import CompiledCondition, compile_condition
 from l2o.engine.explain import Reason, signed
 from l2o.engine.record_fields import RecordFields
 from l2o.spec.architecture import ArchitectureSpec
+from l2o.spec.conditions import field_tests
 from l2o.spec.fields import FieldCatalog
 from l2o.spec.lead_scoring import ScoreGroup
 
@@ -112,6 +113,14 @@ class LeadScorer:
             )
             for group in self.groups
         }
+        # The fields the fit rules read: the fit points change only when one of them does.
+        self.fit_fields: frozenset[str] = frozenset(
+            test.field
+            for group in self.groups
+            for rule in group.rules
+            if rule.when is not None
+            for test, _ in field_tests(rule.when, "when")
+        )
         self._event_rules: dict[str, dict[str, tuple[str, int]]] = {
             group.id: {rule.event: (rule.id, rule.points) for rule in group.rules if rule.event}
             for group in self.groups

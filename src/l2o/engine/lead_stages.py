@@ -77,8 +77,13 @@ class LeadLifecycle:
         *,
         as_of: datetime,
         derived: Mapping[str, Any] | None = None,
+        fit: float | None = None,
     ) -> LeadStageDecision:
-        """The stages ``lead`` reached by ``as_of``, with the moment each threshold was met."""
+        """The stages ``lead`` reached by ``as_of``, with the moment each threshold was met.
+
+        ``fit`` is the lead's fit points when the caller has just worked them out for the same
+        values of the scorer's ``fit_fields`` (``LeadScore.fit``); otherwise they are.
+        """
         as_of = as_utc(as_of)
         if not self.stages:
             return LeadStageDecision(None, None, (), None)
@@ -93,7 +98,8 @@ class LeadLifecycle:
                 Reason("lead_stage.start", f"{first.id}: every lead starts here"),
             )
         ]
-        fit = self.scorer.fit_points(lead, derived=derived)
+        if fit is None:
+            fit = self.scorer.fit_points(lead, derived=derived)
         events = sorted(
             (as_utc(t.occurred_at), self.scorer.event_of(t.touch_type))
             for t in touchpoints

@@ -41,7 +41,14 @@ from l2o.services.workflow_runs import apply_actions, run_workflows
 from l2o.spec.workflows import TriggerEvent
 from l2o.store import SqlAlchemyUnitOfWork
 
-__all__ = ["StageMove", "StallFlag", "advance_opportunity", "flag_stalled", "move_opportunity"]
+__all__ = [
+    "StageMove",
+    "StallFlag",
+    "advance_opportunity",
+    "flag_stalled",
+    "move_opportunity",
+    "requested_override",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +120,7 @@ def move_opportunity(
     target = gate.stages.get(command.to_stage)
     if target is not None and target.outcome == "lost" and command.loss_reason:
         deal.loss_reason = command.loss_reason
-    override = _override(uow, system, deal, command)
+    override = requested_override(uow, deal, command)
     decision = gate.check(
         deal,
         command.to_stage,
@@ -234,12 +241,11 @@ def flag_stalled(
     return flags
 
 
-def _override(
-    uow: SqlAlchemyUnitOfWork,
-    system: RevenueSystem,
-    deal: Opportunity,
-    command: ChangeOpportunityStage,
+def requested_override(
+    uow: SqlAlchemyUnitOfWork, deal: Opportunity, command: ChangeOpportunityStage
 ) -> Override | None:
+    """The override ``command`` asks for (``None``: none), refused when the person named
+    does not hold the role; whether the role may override is the gate's rule."""
     if command.override_role is None and command.override_reason is None:
         return None
     role = command.override_role or ""

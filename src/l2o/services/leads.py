@@ -21,15 +21,16 @@
 
 Each command is one transaction: a lead added and routed, or a touch logged with its new
 scores, stages and (for a new MQL without an owner) its routing, commit together or not at
-all.
+all. The rules themselves are :func:`rescore_lead` and :func:`assign_lead`, which
+:mod:`l2o.services.leads_batch` applies in the same way to many leads in one transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from l2o.domain import (
     ROUTING_STATE_ID,
@@ -46,7 +47,7 @@ from l2o.domain import (
     Touchpoint,
     new_id,
 )
-from l2o.engine import LeadScore, PoolState, RoutingDecision, lead_derived_fields
+from l2o.engine import EngineRules, LeadScore, PoolState, RoutingDecision, lead_derived_fields
 from l2o.errors import StaleRecord
 from l2o.services.bootstrap import RevenueSystem
 from l2o.services.errors import CommandRefused
@@ -56,12 +57,18 @@ from l2o.store import SqlAlchemyUnitOfWork
 
 __all__ = [
     "LeadOutcome",
+    "NewTouch",
     "Routed",
     "add_lead",
+    "assign_lead",
     "assignments_of",
+    "check_arrival",
+    "lead_values",
     "log_touchpoint",
     "matched_account",
+    "rescore_lead",
     "route_lead",
+    "touchpoint_values",
 ]
 
 _RANK: Mapping[LeadStatus, int] = {
@@ -73,6 +80,7 @@ _RANK: Mapping[LeadStatus, int] = {
     LeadStatus.SQL: 4,
 }
 _ATTEMPTS = 3
+_SET_BY_SCORING = frozenset({"score", "fit_score", "engagement_score"})
 T = TypeVar("T")
 
 
@@ -124,35 +132,110 @@ class LeadOutcome:
         }
 
 
-def add_lead(system: RevenueSystem, command: AddLead) -> LeadOutcome:
-    """Add, score and stage a lead and (with ``command.route``) route it, in one transaction."""
+@dataclass(frozen=True, kw_only=True)
+class NewTouch:
+    """A touchpoint that comes with a new lead: :class:`~l2o.domain.LogTouchpoint` without
+    the lead's id (the lead does not exist yet)."""
+
+    touch_type: str
+    at: datetime
+    channel: str | None = None
+    campaign_id: str | None = None
+    user_id: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def add_lead(
+    system: RevenueSystem, command: AddLead, *, touches: Sequence[NewTouch] = ()
+) -> LeadOutcome:
+    """Add, score and stage a lead and (with ``command.route``) route it, in one transaction.
+
+    ``touches`` are what the lead did up to its arrival (``command.at``): they are stored
+    with it and scored with it, once. A touch after the arrival is refused (log it with
+    :func:`log_touchpoint`). :func:`l2o.services.leads_batch.add_leads` does the same for
+    many leads in one transaction.
+    """
     at = system.now(command.at)
     lead_id = new_id()
+    check_arrival(lead_id, at, touches, system.now)
 
     def work(uow: SqlAlchemyUnitOfWork) -> LeadOutcome:
-        lead = uow.leads.add(
-            Lead(
-                id=lead_id,
-                first_name=command.first_name,
-                last_name=command.last_name,
-                email=command.email,
-                phone=command.phone,
-                company=command.company,
-                title=command.title,
-                country=command.country,
-                lead_source=command.lead_source,
-                channel=command.channel,
-                custom_fields=dict(command.custom_fields),
-                created_at=at,
-            )
-        )
-        score, reached = _rescore(uow, system, lead, at)
+        lead = uow.leads.add(Lead(**lead_values(command, lead_id, at)))
+        logged = [
+            uow.touchpoints.add(Touchpoint(**values))
+            for values in touchpoint_values(touches, lead_id, system.now)
+        ]
+        for touch in logged:
+            if touch.user_id is not None:
+                lead.record_touch(touch.occurred_at)
+        account = matched_account(uow, lead)
+        # In the order the store hands a lead's touchpoints back (by id), as log_touchpoint.
+        logged.sort(key=lambda t: t.id)
+        score, reached = rescore_lead(uow, system.rules, lead, account, logged, at)
         routed = None
         if command.route:
             routed = _route(uow, system, lead, at, (), "new_lead", command.requested_by)
         return LeadOutcome(lead.id, lead.status, score, reached, routed)
 
     return _retrying(system, command.requested_by, work)
+
+
+def lead_values(command: AddLead, lead_id: str, at: datetime) -> dict[str, Any]:
+    """The fields of the lead ``command`` adds, with ``lead_id`` and arriving at ``at``."""
+    return {
+        "id": lead_id,
+        "first_name": command.first_name,
+        "last_name": command.last_name,
+        "email": command.email,
+        "phone": command.phone,
+        "company": command.company,
+        "title": command.title,
+        "country": command.country,
+        "lead_source": command.lead_source,
+        "channel": command.channel,
+        "custom_fields": dict(command.custom_fields),
+        "created_at": at,
+    }
+
+
+def touchpoint_values(
+    touches: Sequence[NewTouch], lead_id: str, now: Callable[[datetime], datetime]
+) -> list[dict[str, Any]]:
+    """The fields of the touchpoints ``touches`` store for lead ``lead_id`` (fresh ids)."""
+    return [
+        {
+            "id": new_id(),
+            "occurred_at": now(touch.at),
+            "touch_type": touch.touch_type,
+            "channel": touch.channel,
+            "campaign_id": touch.campaign_id,
+            "lead_id": lead_id,
+            "user_id": touch.user_id,
+            "details": dict(touch.details),
+        }
+        for touch in touches
+    ]
+
+
+def check_arrival(
+    lead_id: str,
+    at: datetime,
+    touches: Sequence[NewTouch],
+    now: Callable[[datetime], datetime],
+) -> None:
+    """Refuse touches dated after the lead's arrival: a new lead is scored as of ``at``."""
+    late = [t for t in touches if now(t.at) > at]
+    if late:
+        raise CommandRefused(
+            "Lead",
+            lead_id,
+            "lead.touch_after_arrival",
+            [
+                f"touch {t.touch_type} at {now(t.at).isoformat()} is after the lead's arrival "
+                f"at {at.isoformat()}: log it with log_touchpoint"
+                for t in late
+            ],
+        )
 
 
 def log_touchpoint(system: RevenueSystem, command: LogTouchpoint) -> LeadOutcome:
@@ -262,15 +345,34 @@ def matched_account(uow: SqlAlchemyUnitOfWork, lead: Lead) -> Account | None:
 def _rescore(
     uow: SqlAlchemyUnitOfWork, system: RevenueSystem, lead: Lead, at: datetime
 ) -> tuple[LeadScore, tuple[str, ...]]:
-    rules = system.rules
     account = matched_account(uow, lead)
-    derived = lead_derived_fields(lead, account)
     touches = uow.touchpoints.list(lead_id=lead.id)
+    return rescore_lead(uow, system.rules, lead, account, touches, at)
+
+
+def rescore_lead(
+    uow: SqlAlchemyUnitOfWork,
+    rules: EngineRules,
+    lead: Lead,
+    account: Account | None,
+    touches: Sequence[Touchpoint],
+    at: datetime,
+) -> tuple[LeadScore, tuple[str, ...]]:
+    """Score ``lead`` from ``touches`` as of ``at`` and move it through the stages reached.
+
+    The one scoring and lifecycle rule of every path (one command, a batch): the scores are
+    set on the lead, each stage reached changes its status with the time the threshold was
+    met, publishes ``LeadStageReached`` and fires the ``lifecycle_stage_changed`` workflows
+    in ``uow``. Returns the score and the stages reached now.
+    """
+    derived = lead_derived_fields(lead, account)
     score = rules.scoring.score(lead, touches, as_of=at, derived=derived)
     lead.fit_score = round(score.fit, 2)
     lead.engagement_score = round(score.engagement, 2)
     derived["score"] = score.total
-    stages = rules.lead_stages.transitions(lead, touches, as_of=at, derived=derived)
+    # The fit just scored stands unless a fit rule reads what scoring has just changed.
+    fit = score.fit if rules.scoring.fit_fields.isdisjoint(_SET_BY_SCORING) else None
+    stages = rules.lead_stages.transitions(lead, touches, as_of=at, derived=derived, fit=fit)
     reached: list[str] = []
     if not lead.is_open:
         return score, ()
@@ -319,20 +421,66 @@ def _route(
     trigger: str,
     by: str | None,
 ) -> Routed:
-    if not lead.is_open:
-        raise CommandRefused("Lead", lead.id, "routing.closed", [f"the lead is {lead.status}"])
     account = matched_account(uow, lead)
     stored = uow.routing_state.find(ROUTING_STATE_ID)
     if stored is None:
         stored = uow.routing_state.add(RoutingState(updated_at=at))
     state = PoolState(stored.day, dict(stored.loads), dict(stored.pointers))
-    decision = system.rules.routing.route(
-        lead, account=account, state=state, at=at, exclude=_excluded(uow, exclude)
+
+    def user_id_of(reference: str) -> str | None:
+        owner = find_user(uow, reference)
+        return owner.id if owner is not None else None
+
+    routed = assign_lead(
+        uow,
+        system.rules,
+        lead,
+        account,
+        state,
+        at,
+        exclude=_excluded(uow, exclude),
+        trigger=trigger,
+        by=by,
+        user_id_of=user_id_of,
     )
+    uow.assignments.add(routed.assignment)
+    new_state = routed.decision.state
+    stored.day = new_state.day
+    stored.loads = dict(new_state.loads)
+    stored.pointers = dict(new_state.pointers)
+    stored.updated_at = at
+    return routed
+
+
+def assign_lead(
+    uow: SqlAlchemyUnitOfWork,
+    rules: EngineRules,
+    lead: Lead,
+    account: Account | None,
+    state: PoolState,
+    at: datetime,
+    *,
+    exclude: Collection[str],
+    trigger: str,
+    by: str | None,
+    user_id_of: Callable[[str], str | None],
+    make_assignment: Callable[[dict[str, Any]], Assignment] = lambda values: Assignment(**values),
+) -> Routed:
+    """Route ``lead`` from the pools' ``state`` and give it to the owner the rules choose.
+
+    The one routing rule of every path: the decision (its new pool state in
+    ``Routed.decision.state``, for the caller to store), the lead assigned to the user
+    ``user_id_of`` resolves the chosen rep to (a rep who is no user is a refusal), the
+    ``Assignment`` (made by ``make_assignment`` from its fields, for the caller to store)
+    and ``LeadRouted`` published in ``uow``.
+    """
+    if not lead.is_open:
+        raise CommandRefused("Lead", lead.id, "routing.closed", [f"the lead is {lead.status}"])
+    decision = rules.routing.route(lead, account=account, state=state, at=at, exclude=exclude)
     owner_id = None
     if decision.owner_id is not None:
-        owner = find_user(uow, decision.owner_id)
-        if owner is None:
+        owner_id = user_id_of(decision.owner_id)
+        if owner_id is None:
             where = f"pool {decision.pool}" if decision.pool else f"rule {decision.rule}"
             raise CommandRefused(
                 "Lead",
@@ -340,32 +488,28 @@ def _route(
                 f"routing.{decision.rule}",
                 [f"{where} names {decision.owner_id}, who is not a user in the store"],
             )
-        owner_id = owner.id
         lead.assign(owner_id, at)
-    assignment = Assignment(
-        lead_id=lead.id,
-        owner_id=owner_id,
-        assignee=decision.owner_id,
-        rule=decision.rule,
-        pool=decision.pool,
-        pointer=decision.pointer,
-        segment=decision.segment,
-        territory=decision.territory,
-        reasons=[{"rule": r.rule, "text": r.text} for r in decision.reasons],
-        alternatives=[
-            {"rule": a.rule, "owner": a.owner_id, "why_not": a.why_not}
-            for a in decision.alternatives
-        ],
-        trigger=trigger,
-        assigned_at=at,
-        assigned_by=by,
+    assignment = make_assignment(
+        {
+            "id": new_id(),
+            "lead_id": lead.id,
+            "owner_id": owner_id,
+            "assignee": decision.owner_id,
+            "rule": decision.rule,
+            "pool": decision.pool,
+            "pointer": decision.pointer,
+            "segment": decision.segment,
+            "territory": decision.territory,
+            "reasons": [{"rule": r.rule, "text": r.text} for r in decision.reasons],
+            "alternatives": [
+                {"rule": a.rule, "owner": a.owner_id, "why_not": a.why_not}
+                for a in decision.alternatives
+            ],
+            "trigger": trigger,
+            "assigned_at": at,
+            "assigned_by": by,
+        }
     )
-    uow.assignments.add(assignment)
-    new_state = decision.state
-    stored.day = new_state.day
-    stored.loads = dict(new_state.loads)
-    stored.pointers = dict(new_state.pointers)
-    stored.updated_at = at
     uow.publish(
         LeadRouted(
             lead_id=lead.id,

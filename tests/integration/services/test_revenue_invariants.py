@@ -3,24 +3,36 @@
 - no opportunity reaches a stage without the exit criteria of every stage it left, unless
   the move is an audited override by a permitted role with a reason;
 - no order exists without its approvals (the quote's chain complete when it was booked);
-- routing never gives a rep more leads in a day than their capacity.
+- routing never gives a rep more leads in a day than their capacity, one lead at a time or
+  in batches (``leads_batch.add_leads``).
+
+It runs on SQLite and PostgreSQL (a fresh store per example).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from revenue_builders import EXAMPLES, QUALIFIED, T0, seed_company
+from sqlalchemy.engine import Engine
 
 from l2o import domain as d
 from l2o.engine import can_order
@@ -29,6 +41,7 @@ from l2o.services.deal_facts import gate_facts
 from l2o.services.deals import advance_opportunity
 from l2o.services.errors import CommandRefused
 from l2o.services.leads import add_lead
+from l2o.services.leads_batch import NewLead, add_leads
 from l2o.services.quotes import accept_quote, approve_quote, draft_quote, submit_quote
 from l2o.spec import load_spec
 from l2o.store import SqlAlchemyUnitOfWork, engine_for, upgrade
@@ -51,12 +64,11 @@ class RevenueMachine(RuleBasedStateMachine):
     """People fill fields, move the deal (with and without overrides), quote, approve,
     accept, and add leads; the store is checked after every step."""
 
+    store: Callable[[], Engine]
+
     def __init__(self) -> None:
         super().__init__()
-        self.dir = Path(_TMP.mktemp("revenue"))
-        url = f"sqlite:///{self.dir / 'l2o.db'}"
-        upgrade(url)
-        self.engine = engine_for(url)
+        self.engine = self.store()
         self.company = seed_company(self.engine)
         with SqlAlchemyUnitOfWork(self.engine) as uow:
             for email in ("maya.chen", "luis.ortiz", "priya.nair"):
@@ -158,6 +170,17 @@ class RevenueMachine(RuleBasedStateMachine):
         add_lead(self.system, d.AddLead(at=self.now, email=f"l{self.leads}@x.example",
                                         country="US"))  # fmt: skip
 
+    @rule(hours=st.sampled_from([0, 1, 30]), count=st.integers(1, 4))
+    def add_leads_in_a_batch(self, hours: int, count: int) -> None:
+        self._tick(hours)
+        batch = []
+        for _ in range(count):
+            self.leads += 1
+            batch.append(
+                NewLead(d.AddLead(at=self.now, email=f"l{self.leads}@x.example", country="US"))
+            )
+        add_leads(self.system, batch)
+
     @invariant()
     def every_move_met_its_gate_or_was_an_audited_override(self) -> None:
         with self.system.unit_of_work() as uow:
@@ -214,19 +237,34 @@ class RevenueMachine(RuleBasedStateMachine):
 
 
 SPEC = _spec()
-_TMP: Any = None
 
 
-@pytest.fixture(autouse=True)
-def _tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
-    global _TMP
-    _TMP = tmp_path_factory
+def _stores(database_url: str, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh, migrated store per example on the test's backend."""
+    number = 0
+    while True:
+        number += 1
+        if database_url.startswith("sqlite"):
+            engine = engine_for(f"sqlite:///{tmp_path / f'revenue-{number}.db'}")
+        else:
+            engine = engine_for(database_url)
+            with engine.begin() as connection:
+                connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+                connection.execute(sa.text("CREATE SCHEMA public"))
+        upgrade(engine)
+        yield engine
 
 
-RevenueMachine.TestCase.settings = settings(
-    max_examples=15,
-    stateful_step_count=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-test_revenue_invariants = pytest.mark.slow(RevenueMachine.TestCase)
+@pytest.mark.slow
+def test_revenue_invariants(database_url: str, tmp_path: Path) -> None:
+    stores = _stores(database_url, tmp_path)
+    RevenueMachine.store = staticmethod(lambda: next(stores))  # type: ignore[assignment]
+    run_state_machine_as_test(
+        RevenueMachine,
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )
