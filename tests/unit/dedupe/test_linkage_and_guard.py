@@ -43,20 +43,6 @@ def test_fake_1000_clusters_keep_their_measured_accuracy() -> None:
     assert run["scores"]["pairs"].precision >= 0.97
 
 
-@pytest.mark.skipif(not Path(FAKE_1000).is_file(), reason="shared datasets not present")
-def test_a_model_trained_on_a_sample_scores_every_record_as_well(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # A large input trains on a random sample and scores all its records: on fake_1000 with
-    # a 600-record sample, every record is still scored and accuracy stays near the whole's.
-    monkeypatch.setattr("l2o.ingest.dedupe._linkage.TRAINING_SAMPLE_RECORDS", 600)
-    run = _bench().score_fake_1000()
-    assert any("random sample of 600 of the 1,000 records" in n for n in run["notes"])
-    clusters = run["scores"]["clusters"]
-    assert clusters.f1 >= 0.85
-    assert run["scores"]["pairs"].precision >= 0.95
-
-
 def _people(n: int, surname: str = "smith") -> list[dict[str, str | None]]:
     rng = random.Random(4)
     names = ["ann", "bob", "cara", "dev", "eli", "fay", "gus", "hal", "ivy", "jo"]

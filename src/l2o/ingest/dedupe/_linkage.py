@@ -2,12 +2,8 @@
 
 The model is Fellegi-Sunter as Splink implements it, trained on the records themselves (no
 labels): the prior from deterministic rules, ``u`` from random pairs, ``m`` by expectation
-maximisation. On more than ``TRAINING_SAMPLE_RECORDS`` records the model is trained on a
-seeded random sample of that many (its parameters are rates, which a sample this size
-estimates as well as the whole; the prior is a rate per pair, which sampling records on
-both sides leaves unchanged), then scores the pairs of every record. A training step the
-data cannot support (too few records, a level never seen) is skipped with a note and
-Splink's defaults stand in; the notes travel with the result.
+maximisation. A training step the data cannot support (too few records, a level never seen)
+is skipped with a note and Splink's defaults stand in; the notes travel with the result.
 
 DuckDB runs in memory, in-process; it spills to a private temporary folder, and nothing here
 loads a DuckDB extension (none can be downloaded at run time).
@@ -23,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
@@ -38,9 +33,6 @@ __all__ = ["LinkageRun", "link"]
 #: DuckDB's memory ceiling for one linkage run; past it, DuckDB spills to its temporary
 #: folder instead of growing the importer's memory (a million leads peaked at 8 GiB).
 DUCKDB_MEMORY_LIMIT = "2GB"
-
-#: Records a model is trained on at most; a larger input trains on a random sample this big.
-TRAINING_SAMPLE_RECORDS = 60_000
 
 # Splink logs its training progress at INFO; dedupe reports through its result instead.
 logging.getLogger("splink").setLevel(logging.ERROR)
@@ -91,19 +83,23 @@ def link(table: pa.Table, settings: DedupeSettings, threshold: float) -> Linkage
             db_api = DuckDBAPI(connection)
             records = db_api.register(table)
             run.blocking = guard_blocking_rules(records, settings, table.num_rows)
-            model = SettingsCreator(
-                link_type="dedupe_only",
-                unique_id_column_name=ID_COLUMN,
-                comparisons=[_comparison(c) for c in settings.comparisons],
-                blocking_rules_to_generate_predictions=[
-                    block_on(*estimate.rule.keys) for estimate in run.blocking
-                ],
-                retain_matching_columns=False,
-                retain_intermediate_calculation_columns=False,
+            linker = Linker(
+                records,
+                SettingsCreator(
+                    link_type="dedupe_only",
+                    unique_id_column_name=ID_COLUMN,
+                    comparisons=[_comparison(c) for c in settings.comparisons],
+                    blocking_rules_to_generate_predictions=[
+                        block_on(*estimate.rule.keys) for estimate in run.blocking
+                    ],
+                    retain_matching_columns=False,
+                    retain_intermediate_calculation_columns=False,
+                ),
+                log_level=logging.ERROR,
             )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                linker = _trained_linker(db_api, records, table, model, settings, run.notes)
+                _train(linker, settings, table.num_rows, run.notes)
                 scored = linker.inference.predict(threshold_match_probability=threshold)
             rows = scored.as_duckdbpyrelation().select(
                 f"{ID_COLUMN}_l, {ID_COLUMN}_r, match_probability, match_key"
@@ -116,31 +112,6 @@ def link(table: pa.Table, settings: DedupeSettings, threshold: float) -> Linkage
         finally:
             connection.close()
     return run
-
-
-def _trained_linker(
-    db_api: DuckDBAPI,
-    records: Any,
-    table: pa.Table,
-    model: SettingsCreator,
-    settings: DedupeSettings,
-    notes: list[str],
-) -> Linker:
-    """A linker over every record, with its model trained on them or on a sample of them."""
-    if table.num_rows <= TRAINING_SAMPLE_RECORDS:
-        linker = Linker(records, model, log_level=logging.ERROR)
-        _train(linker, settings, table.num_rows, notes)
-        return linker
-    rng = np.random.default_rng(settings.training.seed)
-    picked = np.sort(rng.choice(table.num_rows, TRAINING_SAMPLE_RECORDS, replace=False))
-    sample = db_api.register(table.take(pa.array(picked)))
-    trainer = Linker(sample, model, log_level=logging.ERROR)
-    _train(trainer, settings, TRAINING_SAMPLE_RECORDS, notes)
-    notes.append(
-        f"model trained on a random sample of {TRAINING_SAMPLE_RECORDS:,} of the "
-        f"{table.num_rows:,} records; every record's pairs scored"
-    )
-    return Linker(records, trainer.misc.save_model_to_json(), log_level=logging.ERROR)
 
 
 def _train(linker: Linker, settings: DedupeSettings, records: int, notes: list[str]) -> None:
