@@ -359,7 +359,9 @@ class _Reader:
 
     def quotes(self) -> QuoteFacts:
         q, o, ap = t.quotes.c, t.opportunities.c, t.approvals.c
-        approved = sa.exists().where((ap.quote_id == q.id) & (ap.status == "approved"))
+        # A set the database builds once (a correlated EXISTS let SQLite scan every approved
+        # approval per quote through the status index: minutes on a million-lead store).
+        approved = q.id.in_(sa.select(ap.quote_id).where(ap.status == "approved"))
         rows = self.rows(
             sa.select(
                 q.max_discount_pct,
