@@ -18,6 +18,13 @@
      ├── AttributionError         (l2o.analytics.attribution) journeys cannot be attributed
      ├── ForecastError            (l2o.analytics.forecast) deals or a period cannot be forecast
      │    └── InsufficientEvidence  the data lacks what a method needs (e.g. stage history)
+     ├── ModelError               (l2o.analytics.models) a scoring model cannot be trained,
+     │    │                       compiled or loaded (too few outcomes, an unknown feature)
+     │    └── LeakingFeature      a feature is not known before the outcome it would predict
+     ├── MetricsError             (l2o.analytics.metrics) a date, period, grouping or table
+     │                            that metrics cannot work with
+     ├── RetentionError           (l2o.analytics.retention) customer data churn models cannot
+     │                            work with (too few churns, a missing column)
      ├── CommandRefused           (l2o.services) the architecture refused a command: names
      │                            the record, the rule and every reason (missing criteria...)
      ├── AssessmentError          (l2o.assess) a questionnaire, answers file or rubric is

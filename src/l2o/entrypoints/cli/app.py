@@ -8,11 +8,15 @@ from l2o.__about__ import __version__
 from l2o.entrypoints.cli import (
     assess,
     attribution,
+    coach,
     db,
     forecast,
     importing,
     merge,
+    metrics,
+    models,
     quarantine,
+    retention,
     revenue,
     run,
     simulate,
@@ -49,7 +53,11 @@ app.add_typer(worker.outbox, name="outbox")
 app.command("simulate")(simulate.simulate)
 app.command("attribution")(attribution.attribution)
 app.command("forecast")(forecast.forecast)
+app.command("metrics")(metrics.metrics)
+app.add_typer(models.app, name="models")
 app.command("run")(run.run)
+app.command("retention")(retention.retention)
+app.command("coach")(coach.coach)
 
 
 def _print_version(value: bool) -> None:
