@@ -7,18 +7,6 @@ from datetime import UTC, datetime
 
 import pytest
 from delivery_receiver import Clock, Receiver, make_secret, running_receiver
-from sqlalchemy.engine import Engine
-
-from l2o.store import engine_for, upgrade
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on a fresh database migrated to head (SQLite and PostgreSQL in turn)."""
-    engine = engine_for(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -13,14 +13,14 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from delivery_receiver import Clock, Receiver, endpoint_config, make_secret, running_receiver
+from fresh_stores import fresh_stores
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -36,7 +36,7 @@ from l2o.services.delivery import OutboxDelivery, list_messages
 from l2o.services.delivery_config import DeliveryConfig
 from l2o.services.delivery_events import WebhookDelivery
 from l2o.services.delivery_http import WebhookSender
-from l2o.store import SqlAlchemyUnitOfWork, engine_for, upgrade
+from l2o.store import SqlAlchemyUnitOfWork
 
 #: Failing answers per run: fewer than the attempts a message gets, so none may die.
 MAX_FAILURES = 5
@@ -156,25 +156,9 @@ class _Checked(OutboxMachine):
             super().teardown()
 
 
-def _stores(database_url: str, tmp_path: Path) -> Iterator[Engine]:
-    """A fresh, migrated store per example on the test's backend."""
-    number = 0
-    while True:
-        number += 1
-        if database_url.startswith("sqlite"):
-            engine = engine_for(f"sqlite:///{tmp_path / f'outbox-{number}.db'}")
-        else:
-            engine = engine_for(database_url)
-            with engine.begin() as connection:
-                connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-                connection.execute(sa.text("CREATE SCHEMA public"))
-        upgrade(engine)
-        yield engine
-
-
 @pytest.mark.slow
 def test_outbox_events_survive_worker_crashes(database_url: str, tmp_path: Path) -> None:
-    stores = _stores(database_url, tmp_path)
+    stores = fresh_stores(database_url, tmp_path, "outbox")
     secret = make_secret()
     with running_receiver(secret, max_requests=100_000) as receiver:
         _Checked.store = staticmethod(lambda: next(stores))  # type: ignore[assignment]

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine
 
 from l2o.simulate import simulate, write_csv, write_truth
-from l2o.store import engine_for, upgrade
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """A migrated, empty store on SQLite and on PostgreSQL."""
-    engine = engine_for(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _company(directory: Path, profile: str, leads: int, seed: int) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,17 +13,8 @@ from l2o.services.proposal_facts import read_proposal_facts
 from l2o.services.proposing import propose_architecture
 from l2o.simulate import resolve_maturity, simulate, write_csv, write_truth
 from l2o.spec import check_spec, load_spec
-from l2o.store import engine_for, upgrade
 
 PROFILES = ["founder-led", "crm-first", "defined", "revenue-machine"]
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = engine_for(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _load(engine: Engine, tmp_path: Path, profile: str, leads: int, months: int = 12) -> Path:

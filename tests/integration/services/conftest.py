@@ -3,23 +3,11 @@ with a fixed clock, and a small company to sell to."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from revenue_builders import EXAMPLES, T0, Company, seed_company
 from sqlalchemy.engine import Engine
 
 from l2o.services.bootstrap import RevenueSystem
-from l2o.store import engine_for, upgrade
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """A fresh store migrated to head, on SQLite and PostgreSQL in turn."""
-    engine = engine_for(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 import yaml
+from fresh_stores import fresh_stores
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -44,7 +44,7 @@ from l2o.services.leads import add_lead
 from l2o.services.leads_batch import NewLead, add_leads
 from l2o.services.quotes import accept_quote, approve_quote, draft_quote, submit_quote
 from l2o.spec import load_spec
-from l2o.store import SqlAlchemyUnitOfWork, engine_for, upgrade
+from l2o.store import SqlAlchemyUnitOfWork
 
 STAGES = ["discovery", "solution_validation", "business_case", "negotiation", "closed_won",
           "closed_lost"]  # fmt: skip
@@ -239,25 +239,9 @@ class RevenueMachine(RuleBasedStateMachine):
 SPEC = _spec()
 
 
-def _stores(database_url: str, tmp_path: Path) -> Iterator[Engine]:
-    """A fresh, migrated store per example on the test's backend."""
-    number = 0
-    while True:
-        number += 1
-        if database_url.startswith("sqlite"):
-            engine = engine_for(f"sqlite:///{tmp_path / f'revenue-{number}.db'}")
-        else:
-            engine = engine_for(database_url)
-            with engine.begin() as connection:
-                connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-                connection.execute(sa.text("CREATE SCHEMA public"))
-        upgrade(engine)
-        yield engine
-
-
 @pytest.mark.slow
 def test_revenue_invariants(database_url: str, tmp_path: Path) -> None:
-    stores = _stores(database_url, tmp_path)
+    stores = fresh_stores(database_url, tmp_path, "revenue")
     RevenueMachine.store = staticmethod(lambda: next(stores))  # type: ignore[assignment]
     run_state_machine_as_test(
         RevenueMachine,

@@ -1,4 +1,4 @@
-"""Store fixtures: a migrated database on each backend and an engine on it."""
+"""Fixtures every integration test folder shares."""
 
 from __future__ import annotations
 
