@@ -33,6 +33,8 @@
      │                            to publish (a list where a mapping belongs...); every path
      ├── MergeError               (l2o.services.merging) a merge cannot be made or undone
      ├── DeliveryError            (l2o.services.delivery) an outbox message cannot be delivered
+     ├── UnknownAccessRole        (l2o.services.access) an access role that is not admin,
+     │                            revops, manager, rep, approver or viewer
      └── TargetRefused            (l2o.services.delivery_targets) a webhook target is refused
                                   (private, loopback, metadata address or a bad scheme)
 

@@ -6,6 +6,7 @@ import typer
 
 from l2o.__about__ import __version__
 from l2o.entrypoints.cli import (
+    access,
     assess,
     attribution,
     coach,
@@ -19,6 +20,7 @@ from l2o.entrypoints.cli import (
     retention,
     revenue,
     run,
+    serve,
     simulate,
     spec,
     worker,
@@ -58,6 +60,9 @@ app.add_typer(models.app, name="models")
 app.command("run")(run.run)
 app.command("retention")(retention.retention)
 app.command("coach")(coach.coach)
+app.command("serve")(serve.serve)
+app.add_typer(access.users_app, name="users")
+app.add_typer(access.token_app, name="token")
 
 
 def _print_version(value: bool) -> None:

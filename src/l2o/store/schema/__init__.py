@@ -1,6 +1,12 @@
 """The store's schema: every table on one ``MetaData`` (``metadata``), grouped by area."""
 
 from l2o.store.schema._columns import metadata
+from l2o.store.schema.access import (
+    api_tokens,
+    idempotency_keys,
+    user_access,
+    webhook_subscriptions,
+)
 from l2o.store.schema.assessments import assessment_snapshots
 from l2o.store.schema.commercial import (
     approvals,
@@ -37,6 +43,7 @@ from l2o.store.schema.routing import assignments, routing_state
 
 __all__ = [
     "accounts",
+    "api_tokens",
     "approvals",
     "assessment_snapshots",
     "assignments",
@@ -44,6 +51,7 @@ __all__ = [
     "campaigns",
     "contacts",
     "contracts",
+    "idempotency_keys",
     "import_batches",
     "leads",
     "merges",
@@ -64,5 +72,7 @@ __all__ = [
     "territories",
     "touchpoints",
     "usage_records",
+    "user_access",
     "users",
+    "webhook_subscriptions",
 ]
