@@ -1,0 +1,68 @@
+"""Fixtures for the dashboard tests: a migrated store with a small company, the dashboard
+app over it, and (for the browser tests) the app served by uvicorn on a loopback port."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+from web_company import SPEC, WebCompany, seed_web_company
+
+from l2o.entrypoints.web import create_router, mount_static
+from l2o.services.bootstrap import RevenueSystem
+from l2o.store import engine_for, upgrade
+
+
+@dataclass
+class Dashboard:
+    """The app, its store and the seeded company."""
+
+    app: FastAPI
+    engine: Engine
+    company: WebCompany
+
+
+@pytest.fixture
+def dashboard(database_url: str) -> Iterator[Dashboard]:
+    """The dashboard over a freshly seeded store, on SQLite and PostgreSQL in turn."""
+    engine = engine_for(database_url)
+    upgrade(engine)
+    system = RevenueSystem.build(SPEC, engine, source="web")
+    company = seed_web_company(engine, system)
+    app = FastAPI()
+    app.include_router(create_router(engine, spec=system))
+    mount_static(app)
+    yield Dashboard(app, engine, company)
+    engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def served(dashboard: Dashboard) -> Iterator[tuple[str, Dashboard]]:
+    """The dashboard served by uvicorn on a free loopback port, in a thread."""
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(dashboard.app, host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the dashboard server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", dashboard
+    server.should_exit = True
+    thread.join(timeout=10)
