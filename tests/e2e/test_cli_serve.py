@@ -1,0 +1,71 @@
+"""``l2o serve``: one process serving the dashboard at / and the API at /api."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from l2o.entrypoints.server import create_app
+from l2o.services.access import add_user, create_token
+from l2o.store import engine_for, upgrade
+
+EXAMPLE_SPEC = Path(__file__).resolve().parents[2] / "examples" / "revenue-machine.yaml"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    upgrade(engine_for(url))
+    return url
+
+
+def test_the_app_serves_the_dashboard_and_the_api_side_by_side(store: str) -> None:
+    engine = engine_for(store)
+    token = create_token(engine, add_user(engine, name="Ada Admin", access_role="admin"))
+    client = TestClient(create_app(engine, spec=EXAMPLE_SPEC), follow_redirects=False)
+
+    assert client.get("/api/health").status_code == 200
+    assert client.get("/openapi.json").headers["location"] == "/api/openapi.json"
+    assert "/users" in client.get("/api/openapi.json").json()["paths"]
+    assert client.get("/api/users").status_code == 401
+    me = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.json()["name"] == "Ada Admin"
+    page = client.get("/")
+    assert page.status_code == 303
+    assert page.headers["location"].startswith("/signin")
+    assert "<form" in client.get("/signin").text
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_l2o_serve_answers_on_its_port(store: str) -> None:
+    port = _free_port()
+    command = [str(Path(sys.executable).parent / "l2o"), "serve", "--port", str(port),
+               "--db", store, "--spec", str(EXAMPLE_SPEC)]  # fmt: skip
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+                assert time.monotonic() < deadline, "l2o serve did not start within 60 s"
+                time.sleep(0.3)
+        assert answer.status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/signin", timeout=5).status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
