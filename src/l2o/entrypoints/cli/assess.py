@@ -26,7 +26,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from l2o import publish
 from l2o.assess import (
     LEVEL_IDS,
     Answers,
@@ -37,7 +36,6 @@ from l2o.assess import (
 )
 from l2o.assess.contract import assessment_json_schema
 from l2o.entrypoints.cli.common import DB_OPTION, fail, guarded
-from l2o.services.assessment_package import write_assessment
 from l2o.services.assessment_snapshots import compare_snapshots, list_snapshots
 from l2o.settings import load_settings
 from l2o.spec import load_spec
@@ -85,6 +83,9 @@ def assess(
         fail("give --out DIR to write the assessment")
     architecture = guarded(lambda: load_spec(spec)) if spec is not None else None
     given = guarded(lambda: load_answers(answers)) if answers is not None else None
+    # Imported here: the report's renderers take seconds to load.
+    from l2o.services.assessment_package import write_assessment
+
     engine = _engine(db)
     try:
         with Console(stderr=True).status("assessing") as status:
@@ -194,7 +195,9 @@ def compare(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "compare.json").write_text(json.dumps(comparison, indent=2) + "\n", "utf-8")
-        guarded(lambda: publish.write_comparison(comparison, out))
+        from l2o.publish import write_comparison
+
+        guarded(lambda: write_comparison(comparison, out))
     if as_json:
         typer.echo(json.dumps(comparison))
         return

@@ -18,7 +18,6 @@ from rich.table import Table
 
 from l2o.errors import L2OError
 from l2o.ingest import SOURCES, MappingError, adapter_for
-from l2o.services.import_dedupe import dedupe_imported
 from l2o.services.import_summary import ImportSummary
 from l2o.services.importing import import_directory
 from l2o.settings import load_settings
@@ -91,6 +90,9 @@ def run_import(
                 if record_type not in tasks:
                     tasks[record_type] = int(progress.add_task(record_type, total=None))
                 progress.update(tasks[record_type], advance=rows)  # type: ignore[arg-type]
+
+            # Imported here: Splink and DuckDB take a second or more to load.
+            from l2o.services.import_dedupe import dedupe_imported
 
             summary = import_directory(
                 engine,

@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from l2o.analytics.retention import read_telco_csv
 from l2o.entrypoints.cli.common import DB_OPTION, fail, guarded
-from l2o.services.retention import RetentionReport, report_from_customers, retention_report
 from l2o.settings import load_settings
 from l2o.store import engine_for, ensure_current
+
+if TYPE_CHECKING:
+    from l2o.services.retention import RetentionReport
 
 _DATASETS = ("telco",)
 
@@ -44,6 +45,10 @@ def retention(
     as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
 ) -> None:
     """Churn model concordance, customers at risk, renewal chances and health-score validity."""
+    # Imported here: lifelines takes seconds to load, which every other command would pay.
+    from l2o.analytics.retention import read_telco_csv
+    from l2o.services.retention import report_from_customers, retention_report
+
     if dataset is not None:
         kind, path = dataset
         if kind not in _DATASETS:

@@ -18,7 +18,6 @@ from rich.markup import escape
 from l2o.entrypoints.cli import simulate as simulate_command
 from l2o.entrypoints.cli.importing import print_summary, run_import
 from l2o.errors import L2OError
-from l2o.services.assessment_package import write_assessment
 from l2o.settings import load_settings
 from l2o.spec import check_spec
 from l2o.store import SqlAlchemyUnitOfWork, describe_url, engine_for, upgrade
@@ -99,6 +98,8 @@ def run(
 
 def _assess(url: str, out: Path) -> None:
     """Assess the company in the store and write every deliverable to ``out``."""
+    from l2o.services.assessment_package import write_assessment  # seconds to load
+
     engine = engine_for(url)
     try:
         with console.status("assessing") as status:
