@@ -117,6 +117,8 @@ class StallCheck:
 class _Criterion:
     label: str
     check: _CheckFn
+    field: str | None = None
+    related: str | None = None
 
 
 class StageGate:
@@ -146,6 +148,14 @@ class StageGate:
             s.id: tuple(_compile(c, elements, labels, catalog) for c in s.entry_criteria)
             for s in pipeline.stages
         }
+        criteria = [
+            c for compiled in (self._exit, self._entry) for cs in compiled.values() for c in cs
+        ]
+        #: The field names the criteria read (stored, qualification, custom or derived) and
+        #: the related-record kinds they count, over every stage: what a caller checking
+        #: many deals must load, and no more.
+        self.fields_read: frozenset[str] = frozenset(c.field for c in criteria if c.field)
+        self.related_read: frozenset[str] = frozenset(c.related for c in criteria if c.related)
 
     def check(
         self,
@@ -373,7 +383,7 @@ def _compile(
         def filled(fields: RecordFields, facts: Mapping[str, int], opp: Opportunity) -> str | None:
             return None if is_filled(fields.get(name)) else f"{name} is empty"
 
-        return _Criterion(f"field {name}", filled)
+        return _Criterion(f"field {name}", filled, field=name)
     if isinstance(criterion, QualificationMet):
         element = criterion.qualification
         if element not in elements:
@@ -386,7 +396,7 @@ def _compile(
         ) -> str | None:
             return None if is_filled(fields.get(field)) else f"qualification {shown} not confirmed"
 
-        return _Criterion(f"qualification {element}", confirmed)
+        return _Criterion(f"qualification {element}", confirmed, field=field)
     kind, needed = criterion.related, criterion.min_count
 
     def present(fields: RecordFields, facts: Mapping[str, int], opp: Opportunity) -> str | None:
@@ -395,4 +405,4 @@ def _compile(
             return None
         return f"{kind}: {count} of {needed} required" if needed > 1 else f"no {kind}"
 
-    return _Criterion(f"related {kind} >= {needed}", present)
+    return _Criterion(f"related {kind} >= {needed}", present, related=kind)
