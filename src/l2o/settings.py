@@ -31,6 +31,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the store: sqlite:///PATH or postgresql+psycopg://...",
     )
     data_dir: Path = Field(default=Path("l2o-data"), description="Reports and exports go here.")
+    inbound_webhook_secret: str | None = Field(
+        default=None,
+        repr=False,
+        description="Standard Webhooks secret (whsec_...) that signs POST /webhooks/inbound.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -30,6 +30,7 @@ from l2o.services.access_policy import write_refusals
 from l2o.services.errors import CommandRefused
 from l2o.store import SqlAlchemyUnitOfWork
 from l2o.store import schema as s
+from l2o.store.types import TextEnum
 
 __all__ = [
     "RECORD_TYPES",
@@ -104,13 +105,14 @@ def list_records(
     """A page of ``record_type`` records in scope, oldest first, with the total in scope.
 
     ``filters`` are equality tests on the record's own columns (unknown names refused).
+    A value an enumerated column cannot hold (``status="nonsense"``) matches no record.
     """
     kind = _kind(record_type)
     where = [_in_scope(kind, owners)]
     for name, value in (filters or {}).items():
         if name not in kind.table.c:
             raise ValueError(f"{record_type} has no field {name!r} to filter on")
-        where.append(kind.table.c[name] == value)
+        where.append(_equals(kind.table.c[name], value))
     order = [kind.table.c[c] for c in ("created_at", "id") if c in kind.table.c]
     with SqlAlchemyUnitOfWork(engine, source="api") as uow:
         total = uow.session.scalar(sa.select(sa.func.count()).select_from(kind.table).where(*where))
@@ -124,6 +126,15 @@ def list_records(
             )
         )
     return RecordPage(items, int(total or 0), limit, offset)
+
+
+def _equals(column: sa.Column[Any], value: Any) -> sa.ColumnElement[bool]:
+    if isinstance(column.type, TextEnum):
+        known = {member.value for member in column.type.enum_class}
+        if str(value) not in known:
+            return sa.false()
+    match: sa.ColumnElement[bool] = column == value
+    return match
 
 
 def get_record(

@@ -5,6 +5,7 @@ pagination caps and size limits, through the real app on SQLite and PostgreSQL."
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 
 from conftest import World, auth
 
@@ -160,3 +161,21 @@ def test_pages_are_capped_and_bodies_limited(client: TestClient, world: World) -
     )
     assert big.status_code == 413
     assert big.json()["rule"] == "request.size"
+
+
+def test_nul_characters_are_refused_not_a_server_error(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    admin = auth(world.tokens["admin"])
+    query = client.get("/approvals", params={"approver_role": "deal\x00desk"}, headers=admin)
+    assert query.status_code == 422
+    assert query.json()["rule"] == "request.nul"
+    assert client.get("/opportunities/abc%00", headers=admin).status_code == 422
+    body = client.patch(
+        f"/opportunities/{world.east_deal}", json={"next_step": "call\x00back"}, headers=admin
+    )
+    if engine.dialect.name == "postgresql":  # cannot store it: the client's value is refused
+        assert body.status_code == 422
+        assert body.json()["rule"] == "request.value"
+    else:
+        assert body.status_code == 200

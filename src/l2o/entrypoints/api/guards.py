@@ -1,4 +1,8 @@
-"""Request guards applied before any route: a body size limit and ``Idempotency-Key``.
+"""Request guards applied before any route: no NUL characters, a body size limit and
+``Idempotency-Key``.
+
+**NUL**: a path or query holding a NUL character (``%00``) is refused (422, rule
+``request.nul``): PostgreSQL cannot store one in text, and no filter or id holds one.
 
 **Size**: a body over the limit (``Content-Length`` or counted while it streams) is refused
 with 413 before a route reads it; uploads to ``/imports`` have their own, larger limit.
@@ -36,11 +40,21 @@ class RequestGuards:
         self.context = context
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _has_nul(scope):
+            await _problem(
+                send,
+                422,
+                "NUL character",
+                "the path or query holds a NUL character, which no text field can store",
+                "request.nul",
+            )
+            return
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
         settings = self.context.settings
-        path: str = scope["path"]
+        # Mounted under a prefix (``/api``), the path still starts with it: strip it.
+        path = str(scope["path"]).removeprefix(scope.get("root_path", ""))
         limit = (
             settings.max_upload_bytes if path.startswith("/imports") else settings.max_body_bytes
         )
@@ -172,6 +186,11 @@ async def _owner_of(engine: Any, headers: dict[str, str]) -> str | None:
         return None
     principal = await anyio.to_thread.run_sync(authenticate, engine, token.strip())
     return principal.user_id if principal else None
+
+
+def _has_nul(scope: Scope) -> bool:
+    query: bytes = scope.get("query_string", b"")
+    return "\x00" in scope["path"] or b"\x00" in query or b"%00" in query.lower()
 
 
 def _replayer(body: bytes) -> Receive:

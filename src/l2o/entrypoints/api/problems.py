@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from l2o.errors import L2OError, RecordNotFound, SettingsError, SpecError, StaleRecord
@@ -167,6 +168,18 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(L2OError)
     async def _l2o(_request: Request, exc: L2OError) -> JSONResponse:
         return problem_response(400, "Cannot be done", str(exc), rule=type(exc).__name__)
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value the request carried (a NUL character, a number out
+        # of range): the client's input, not a fault of the server.
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "invalid value"
+        return problem_response(
+            422,
+            "Value cannot be stored",
+            f"the database refused a value: {reason}",
+            rule="request.value",
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

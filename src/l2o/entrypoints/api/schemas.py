@@ -17,18 +17,26 @@ __all__ = [
     "AddLeadBody",
     "AdvanceBody",
     "ApproveBody",
+    "AssessmentSummary",
     "ContactUpdate",
+    "CreatedToken",
+    "CreatedUser",
+    "CreatedWebhook",
     "DiscountBody",
+    "InboundReceipt",
     "LeadUpdate",
+    "Me",
     "OpportunityUpdate",
     "QuoteUpdate",
     "RecordList",
     "RejectBody",
     "RouteBody",
+    "RunAssessmentResult",
     "SubmitBody",
     "TaskUpdate",
     "TouchBody",
     "UsageBody",
+    "WebhookEndpoint",
 ]
 
 _TEXT = Field(default=None, max_length=1000)
@@ -195,3 +203,79 @@ class UsageBody(_Command):
     occurred_at: datetime
     licensed_seats: int | None = Field(default=None, ge=0, le=10_000_000)
     contract_id: str | None = Field(default=None, max_length=36)
+
+
+class Me(BaseModel):
+    """Who a token belongs to."""
+
+    user_id: str
+    name: str
+    access_role: str
+    team: str | None
+
+
+class CreatedUser(BaseModel):
+    """A person given access: their id and what was asked for."""
+
+    id: str
+    name: str
+    access_role: str
+    email: str | None
+    manager_id: str | None
+    team: str | None
+
+
+class CreatedToken(BaseModel):
+    """A new API token, shown only in this answer."""
+
+    user_id: str
+    token: str
+
+
+class WebhookEndpoint(BaseModel):
+    """A registered outbound receiver (its secret is never shown again)."""
+
+    id: str
+    name: str
+    url: str
+    events: list[str]
+    enabled: bool
+    created_at: datetime
+
+
+class CreatedWebhook(BaseModel):
+    """A receiver just registered, with its signing secret (shown once)."""
+
+    id: str
+    name: str
+    url: str
+    events: list[str]
+    secret: str
+
+
+class AssessmentSummary(BaseModel):
+    """A saved assessment in a list."""
+
+    id: str
+    name: str | None
+    created_at: datetime
+    rubric_version: str | None
+    index: float | None
+
+
+class RunAssessmentResult(BaseModel):
+    """An assessment just run: its snapshot id, its index and the package's files."""
+
+    id: str
+    name: str | None
+    index: Any
+    files: list[str]
+
+
+class InboundReceipt(BaseModel):
+    """An inbound event received: applied now, or a repeat of one already applied."""
+
+    id: str
+    type: str
+    duplicate: bool
+    result: dict[str, Any] | None = None

@@ -17,6 +17,13 @@ from l2o.analytics.metrics import GROUPINGS, compute_metrics
 from l2o.entrypoints.api.deps import Context, CurrentPrincipal, PageLimit, PageOffset, requires
 from l2o.entrypoints.api.problems import PROBLEM_RESPONSES, ProblemError
 from l2o.entrypoints.api.routes.commands import IdempotencyKey
+from l2o.entrypoints.api.schemas import (
+    AssessmentSummary,
+    CreatedToken,
+    CreatedUser,
+    RecordList,
+    RunAssessmentResult,
+)
 from l2o.ingest import SOURCES, adapter_for
 from l2o.services.access import add_user, create_token
 from l2o.services.access_policy import ACCESS_ROLES
@@ -115,17 +122,15 @@ def import_status(batch_id: Ref, ctx: Context) -> dict[str, Any]:
 @router.get(
     "/imports/{batch_id}/quarantine", tags=["imports"], dependencies=[requires("import:write")]
 )
-def quarantine(
-    batch_id: Ref, ctx: Context, limit: PageLimit, offset: PageOffset = 0
-) -> dict[str, Any]:
+def quarantine(batch_id: Ref, ctx: Context, limit: PageLimit, offset: PageOffset = 0) -> RecordList:
     """The batch's refused rows: row number, field, rule, message and the raw row."""
     rows = quarantined_rows(ctx.engine, find_batch(ctx.engine, batch_id).id)
-    return {
-        "items": [record_data(r) for r in rows[offset : offset + limit]],
-        "total": len(rows),
-        "limit": limit,
-        "offset": offset,
-    }
+    return RecordList(
+        items=[record_data(r) for r in rows[offset : offset + limit]],
+        total=len(rows),
+        limit=limit,
+        offset=offset,
+    )
 
 
 class AssessmentRun(BaseModel):
@@ -139,23 +144,29 @@ class AssessmentRun(BaseModel):
 )
 def run_assessment(
     body: AssessmentRun, ctx: Context, idempotency_key: IdempotencyKey = None
-) -> dict[str, Any]:
+) -> RunAssessmentResult:
     """Assess the company in the store and write the report package; the snapshot id."""
     spec = ctx.system().spec if _spec_exists(ctx) else None
-    work = ctx.settings.data_dir / "assessments" / "running"
-    package = write_assessment(ctx.engine, work, spec=spec, name=body.name)
-    snapshot_id = str(package.document["id"])
-    final = _package_dir(ctx, snapshot_id)
-    if final.exists():
-        shutil.rmtree(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    work.rename(final)
-    return {
-        "id": snapshot_id,
-        "name": package.document.get("name"),
-        "index": package.document.get("index"),
-        "files": sorted(str(p.relative_to(work)) for p in package.files),
-    }
+    root = ctx.settings.data_dir / "assessments"
+    root.mkdir(parents=True, exist_ok=True)
+    # Each run writes in a folder of its own, so two runs at once cannot mix their files.
+    work = FilePath(tempfile.mkdtemp(prefix=".running-", dir=root))
+    try:
+        package = write_assessment(ctx.engine, work, spec=spec, name=body.name)
+        snapshot_id = str(package.document["id"])
+        final = _package_dir(ctx, snapshot_id)
+        if final.exists():
+            shutil.rmtree(final)
+        work.rename(final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return RunAssessmentResult(
+        id=snapshot_id,
+        name=package.document.get("name"),
+        index=package.document.get("index"),
+        files=sorted(str(p.relative_to(work)) for p in package.files),
+    )
 
 
 def _spec_exists(ctx: Context) -> bool:
@@ -167,16 +178,16 @@ def _package_dir(ctx: Context, snapshot_id: str) -> FilePath:
 
 
 @router.get("/assessments", tags=["assessments"], dependencies=[requires("assessment:read")])
-def assessments(ctx: Context) -> list[dict[str, Any]]:
+def assessments(ctx: Context) -> list[AssessmentSummary]:
     """Every saved assessment, oldest first."""
     return [
-        {
-            "id": s.id,
-            "name": s.name,
-            "created_at": s.created_at.isoformat(),
-            "rubric_version": s.rubric_version,
-            "index": s.index,
-        }
+        AssessmentSummary(
+            id=s.id,
+            name=s.name,
+            created_at=s.created_at,
+            rubric_version=s.rubric_version,
+            index=s.index,
+        )
         for s in list_snapshots(ctx.engine)
     ]
 
@@ -251,10 +262,10 @@ class UserCreate(BaseModel):
 @router.post("/users", status_code=201, tags=["users"], dependencies=[requires("user:admin")])
 def create_user(
     body: UserCreate, ctx: Context, idempotency_key: IdempotencyKey = None
-) -> dict[str, Any]:
+) -> CreatedUser:
     """Add a person with an access role."""
     user_id = add_user(ctx.engine, **body.model_dump())
-    return {"id": user_id, **body.model_dump()}
+    return CreatedUser(id=user_id, **body.model_dump())
 
 
 @router.post(
@@ -265,6 +276,6 @@ def create_user(
 )
 def create_user_token(
     user_id: Ref, ctx: Context, idempotency_key: IdempotencyKey = None
-) -> dict[str, str]:
+) -> CreatedToken:
     """A new API token for the person; shown only in this answer."""
-    return {"user_id": user_id, "token": create_token(ctx.engine, user_id)}
+    return CreatedToken(user_id=user_id, token=create_token(ctx.engine, user_id))

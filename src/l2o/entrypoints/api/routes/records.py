@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -22,6 +23,7 @@ from l2o.entrypoints.api.schemas import (
     AccountUpdate,
     ContactUpdate,
     LeadUpdate,
+    Me,
     OpportunityUpdate,
     QuoteUpdate,
     RecordList,
@@ -80,15 +82,11 @@ def _add_resource(segment: str) -> None:
         scope: Scope,
         limit: PageLimit,
         offset: PageOffset = 0,
-        owner_id: Annotated[str | None, Query(max_length=64)] = None,
-        account_id: Annotated[str | None, Query(max_length=64)] = None,
-        stage: Annotated[str | None, Query(max_length=100)] = None,
-        status: Annotated[str | None, Query(max_length=50)] = None,
+        **filters: str | None,
     ) -> RecordList:
-        given = {"owner_id": owner_id, "account_id": account_id, "stage": stage, "status": status}
-        filters = {k: v for k, v in given.items() if v is not None and k in allowed_filters}
+        given = {k: v for k, v in filters.items() if v is not None and k in allowed_filters}
         page = list_records(
-            ctx.engine, record_type, scope, limit=limit, offset=offset, filters=filters
+            ctx.engine, record_type, scope, limit=limit, offset=offset, filters=given
         )
         return RecordList(
             items=[record_data(r) for r in page.items],
@@ -97,6 +95,23 @@ def _add_resource(segment: str) -> None:
             offset=page.offset,
         )
 
+    # Each resource documents (and accepts) exactly its own filters as query parameters.
+    signature = inspect.signature(list_)
+    fixed = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    list_.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[
+            *fixed,
+            *(
+                inspect.Parameter(
+                    name,
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=None,
+                    annotation=Annotated[str | None, Query(max_length=100)],
+                )
+                for name in allowed_filters
+            ),
+        ]
+    )
     list_.__doc__ = f"List {label} in your scope, oldest first (paged; ``limit`` is capped)."
     router.add_api_route(
         f"/{segment}",
@@ -179,11 +194,11 @@ def get_stage_history(record_id: RecordId, ctx: Context, scope: Scope) -> list[d
 
 
 @router.get("/me", tags=["users"])
-def me(principal: CurrentPrincipal) -> dict[str, Any]:
+def me(principal: CurrentPrincipal) -> Me:
     """Who the token belongs to: user id, name, access role and team."""
-    return {
-        "user_id": principal.user_id,
-        "name": principal.name,
-        "access_role": principal.access_role,
-        "team": principal.team,
-    }
+    return Me(
+        user_id=principal.user_id,
+        name=principal.name,
+        access_role=principal.access_role,
+        team=principal.team,
+    )

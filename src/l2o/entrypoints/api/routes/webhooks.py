@@ -17,6 +17,7 @@ from l2o import domain as d
 from l2o.entrypoints.api.deps import Context, CurrentPrincipal, requires
 from l2o.entrypoints.api.problems import PROBLEM_RESPONSES, ProblemError
 from l2o.entrypoints.api.routes.commands import IdempotencyKey
+from l2o.entrypoints.api.schemas import CreatedWebhook, InboundReceipt, WebhookEndpoint
 from l2o.services.access_idempotency import claim_key, complete_key, release_key
 from l2o.services.access_ingress import record_usage
 from l2o.services.access_webhooks import list_webhooks, register_webhook
@@ -62,7 +63,7 @@ async def inbound(
     webhook_id: Annotated[str, Header(alias="webhook-id", min_length=1, max_length=255)],
     webhook_timestamp: Annotated[str, Header(alias="webhook-timestamp", max_length=20)],
     webhook_signature: Annotated[str, Header(alias="webhook-signature", max_length=2000)],
-) -> dict[str, Any]:
+) -> InboundReceipt:
     """Receive a signed touchpoint or usage event; a repeated ``webhook-id`` is applied once."""
     secret = ctx.settings.inbound_webhook_secret
     if not secret:
@@ -98,7 +99,7 @@ async def inbound(
         ) from exc
     fingerprint = hashlib.sha256(body).hexdigest()
     if not claim_key(ctx.engine, "webhook", webhook_id, fingerprint, "POST", "/webhooks/inbound"):
-        return {"id": webhook_id, "type": event.type, "duplicate": True}
+        return InboundReceipt(id=webhook_id, type=event.type, duplicate=True)
     try:
         system = ctx.system()
         if isinstance(data, TouchpointData):
@@ -130,7 +131,7 @@ async def inbound(
         release_key(ctx.engine, "webhook", webhook_id)
         raise
     complete_key(ctx.engine, "webhook", webhook_id, 200, {}, b"")
-    return {"id": webhook_id, "type": event.type, "duplicate": False, "result": result}
+    return InboundReceipt(id=webhook_id, type=event.type, duplicate=False, result=result)
 
 
 class WebhookCreate(BaseModel):
@@ -147,7 +148,7 @@ def create_webhook(
     ctx: Context,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
+) -> CreatedWebhook:
     """Register a receiver; private, loopback and cloud-metadata targets are refused."""
     policy = TargetPolicy(allow_private=ctx.settings.allow_private_webhooks)
     subscription_id, secret = register_webhook(
@@ -158,26 +159,22 @@ def create_webhook(
         created_by=principal.user_id,
         policy=policy,
     )
-    return {
-        "id": subscription_id,
-        "name": body.name,
-        "url": body.url,
-        "events": body.events,
-        "secret": secret,
-    }
+    return CreatedWebhook(
+        id=subscription_id, name=body.name, url=body.url, events=body.events, secret=secret
+    )
 
 
 @router.get("/webhooks/endpoints", dependencies=[requires("user:admin")])
-def webhooks(ctx: Context) -> list[dict[str, Any]]:
+def webhooks(ctx: Context) -> list[WebhookEndpoint]:
     """The registered receivers (without their secrets)."""
     return [
-        {
-            "id": w.id,
-            "name": w.name,
-            "url": w.url,
-            "events": list(w.events),
-            "enabled": w.enabled,
-            "created_at": w.created_at.isoformat(),
-        }
+        WebhookEndpoint(
+            id=w.id,
+            name=w.name,
+            url=w.url,
+            events=list(w.events),
+            enabled=w.enabled,
+            created_at=w.created_at,
+        )
         for w in list_webhooks(ctx.engine)
     ]
