@@ -92,7 +92,11 @@ def test_neutral_csv_folder_by_campaign(tmp_path: Path):
         (("--paths", "missing.csv"), "missing.csv: no such file"),
     ],
 )
-def test_errors_are_one_line_and_exit_1(args: tuple[str, ...], message: str):
+def test_errors_are_one_line_and_exit_1(
+    args: tuple[str, ...], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Without a CSV input the command reads the store: an empty one here, never ./l2o-data.
+    monkeypatch.setenv("L2O_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     code, output = _run(*args)
     assert code == 1
     assert message in output

@@ -2,13 +2,16 @@
 
 ::
 
+    l2o attribution --model markov --db sqlite:///l2o.db       # the store (the default)
     l2o attribution --model markov --paths paths.csv           # the aggregated path format
     l2o attribution --csv-dir data/ --outcome revenue --json    # the neutral CSV set
     l2o attribution --touchpoints t.csv --leads l.csv --by campaign
 
-Input is ``--paths FILE`` (``path,total_conversions,total_conversion_value,total_null``,
-channels separated by ``>``), or touchpoints and leads from the neutral CSV set (``--csv-dir``
-or the files one by one; ``opportunities.csv`` gives values). With ``--json`` the result is
+Input is the store (``--db``, default: the configured database): one journey per live lead
+from its touchpoints, valued by its converted opportunity. Or ``--paths FILE``
+(``path,total_conversions,total_conversion_value,total_null``, channels separated by ``>``),
+or touchpoints and leads from the neutral CSV set (``--csv-dir`` or the files one by one;
+``opportunities.csv`` gives values). With ``--json`` the result is
 one object on stdout: ``{"model", "channels": {CHANNEL: {"conversions", "value"}}, ...}``.
 Bad input prints one line naming the file, row and rule, and exits 1.
 """
@@ -34,11 +37,17 @@ from l2o.analytics.attribution import (
     read_neutral_csv,
     read_paths_csv,
 )
-from l2o.entrypoints.cli.common import fail
-from l2o.errors import L2OError
+from l2o.entrypoints.cli.common import DB_OPTION, fail
+from l2o.errors import L2OError, MigrationError
+from l2o.services.attribution_reading import read_store_journeys
+from l2o.settings import load_settings
 
 _BY = ("channel", "campaign")
-_OUTCOME_HELP = "With touchpoints: " + "; ".join(f"{k} = {v}" for k, v in OUTCOMES.items()) + "."
+_OUTCOME_HELP = (
+    "With touchpoints (the store or CSV): "
+    + "; ".join(f"{k} = {v}" for k, v in OUTCOMES.items())
+    + "."
+)
 
 
 def attribution(
@@ -73,6 +82,7 @@ def attribution(
     half_life_days: float = typer.Option(
         7.0, "--half-life-days", min=0.001, help="Half life of the time-decay model, in days."
     ),
+    db: str | None = DB_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON object."),
 ) -> None:
     """Credit conversions and value to channels with an attribution model."""
@@ -81,11 +91,15 @@ def attribution(
     if by not in _BY:
         fail(f"--by must be one of {', '.join(_BY)}")
     touch_input = csv_dir is not None or touchpoints is not None or leads is not None
-    if (paths is None) == (not touch_input):
-        fail("give either --paths FILE or --csv-dir DIR (or --touchpoints and --leads)")
+    if paths is not None and touch_input:
+        fail("give either --paths FILE or --csv-dir DIR (or --touchpoints and --leads), not both")
+    if db is not None and (paths is not None or touch_input):
+        fail("give either --db URL or a CSV input (--paths, --csv-dir), not both")
     try:
         if paths is not None:
             journeys = read_paths_csv(paths, sep=sep)
+        elif not touch_input:
+            journeys = _from_store(db, outcome, hint=db is None)
         else:
             journeys = read_neutral_csv(
                 csv_dir,
@@ -108,6 +122,17 @@ def attribution(
         typer.echo(json.dumps(_as_json(credits, journeys, by)))
     else:
         _print(credits, journeys, by)
+
+
+def _from_store(db: str | None, outcome: str, *, hint: bool) -> Journeys:
+    """Journeys from the store; with no input named at all, a store without L2O's schema
+    says which other inputs there are."""
+    try:
+        return read_store_journeys(load_settings(db).database_url, outcome=outcome)
+    except MigrationError as exc:
+        if not hint:
+            raise
+        fail(f"{exc}; or give either --paths FILE or --csv-dir DIR")
 
 
 def _as_json(credits: Credits, journeys: Journeys, by: str) -> dict[str, object]:

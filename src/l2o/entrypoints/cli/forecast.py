@@ -2,10 +2,13 @@
 
 ::
 
+    l2o forecast --period 2025Q3 --backtest --db sqlite:///l2o.db   # the store (the default)
     l2o forecast --csv-dir data/ --period 2024Q3 --as-of 2024-07-15
     l2o forecast --csv-dir data/ --period 2024Q3 --backtest --json
     l2o forecast --maven sales_pipeline.csv --period 2017-09 --backtest
 
+Input is the store (``--db``, default: the configured database: its opportunities, stage
+changes and close-date edits), or the neutral CSV set (``--csv-dir``), or Maven's file.
 Each method's number comes with how it was computed and from how many deals; a method the
 data cannot support says "insufficient evidence" instead of a number.
 """
@@ -36,8 +39,10 @@ from l2o.analytics.forecast import (
     read_neutral_csv,
     score,
 )
-from l2o.entrypoints.cli.common import fail
+from l2o.entrypoints.cli.common import DB_OPTION, fail
 from l2o.errors import L2OError
+from l2o.services.forecast_reading import read_store_history
+from l2o.settings import load_settings
 
 
 def forecast(
@@ -63,14 +68,20 @@ def forecast(
     weeks: str = typer.Option("2,6", "--weeks", help="Backtest at these weeks of each period."),
     simulations: int = typer.Option(10_000, "--simulations", min=100, help="Monte Carlo runs."),
     seed: int = typer.Option(0, "--seed", help="Monte Carlo seed."),
+    db: str | None = DB_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON object."),
 ) -> None:
     """Forecast a period's bookings with every method; optionally backtest them."""
-    if (csv_dir is None) == (maven is None):
-        fail("give either --csv-dir DIR or --maven FILE")
+    if sum(x is not None for x in (csv_dir, maven, db)) > 1:
+        fail("give one of --db URL, --csv-dir DIR or --maven FILE")
     try:
         target = parse_period(period)
-        history = read_neutral_csv(csv_dir) if csv_dir is not None else read_maven_csv(maven)  # type: ignore[arg-type]
+        if csv_dir is not None:
+            history = read_neutral_csv(csv_dir)
+        elif maven is not None:
+            history = read_maven_csv(maven)
+        else:
+            history = read_store_history(load_settings(db).database_url)
         day = day_number(as_of) if as_of else min(history.last_day, target.end - 1)
         result: dict[str, object] = {
             "period": target.label,
