@@ -21,7 +21,6 @@ store edited by hand has them) is credited to the lead it was merged into.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -35,13 +34,17 @@ from l2o.analytics.attribution import (
     Journeys,
     journeys_from_touchpoints,
 )
+from l2o.services.store_columns import epoch_seconds as _epoch_seconds
+from l2o.services.store_columns import fetch_columns as _fetch
+from l2o.services.store_columns import floats as _floats
+from l2o.services.store_columns import seconds
+from l2o.services.store_columns import time_type as _time_type
 from l2o.store import describe_url, engine_for, ensure_current
 from l2o.store.schema import campaigns, leads, opportunities, touchpoints
 
 __all__ = ["read_store_journeys"]
 
 #: Rows fetched from the cursor at a time.
-_FETCH_ROWS = 200_000
 
 #: Merge chains followed at most (a lead merged into a lead later merged again).
 _MAX_MERGE_HOPS = 8
@@ -183,69 +186,5 @@ def _campaign_keys(conn: Connection, campaign_ids: pa.ChunkedArray) -> pa.Array:
     return pc.if_else(at.is_valid(), pc.take(pa.array([r[1] for r in rows], pa.string()), at), ids)
 
 
-def _fetch(conn: Connection, query: sa.Select[Any], types: dict[str, pa.DataType]) -> pa.Table:
-    """The rows of ``query`` as an Arrow table with ``types``, fetched in large batches.
-
-    The statement runs through SQLAlchemy; its rows are taken from the DBAPI cursor as
-    plain tuples: every column is selected as the plain value it is read as (text, number,
-    epoch), so no result processing is needed, and skipping it halves the time to read a
-    few million rows.
-    """
-    schema = pa.schema([pa.field(name, kind) for name, kind in types.items()])
-    cursor = conn.execute(query).cursor
-    batches = []
-    try:
-        while part := cursor.fetchmany(_FETCH_ROWS):
-            columns = list(zip(*part, strict=True))
-            batches.append(
-                pa.record_batch(
-                    [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)],
-                    schema=schema,
-                )
-            )
-    finally:
-        cursor.close()
-    return pa.Table.from_batches(batches, schema=schema)
-
-
-def _epoch_seconds(conn: Connection) -> Any:
-    """A function: a time or date column -> what to select for its seconds since the epoch.
-
-    SQLite keeps times as naive UTC text (``2024-07-01 09:30:00.000000``): the text is read
-    as it is and parsed by Arrow (``_seconds``), far faster than ``strftime`` row by row.
-    PostgreSQL computes the epoch itself (a date as midnight UTC, whatever the session's
-    time zone).
-    """
-    if conn.dialect.name == "sqlite":
-        return lambda column: sa.type_coerce(column, sa.String)
-
-    def seconds(column: Any) -> Any:
-        if isinstance(column.type, sa.Date):
-            column = sa.cast(column, sa.DateTime())
-        return sa.cast(sa.extract("epoch", column), sa.Float)
-
-    return seconds
-
-
-def _time_type(conn: Connection) -> pa.DataType:
-    """The Arrow type a column selected by ``_epoch_seconds`` is fetched as."""
-    return pa.string() if conn.dialect.name == "sqlite" else pa.float64()
-
-
 def _seconds(column: pa.ChunkedArray) -> np.ndarray:
-    """Seconds since the epoch (NaN when empty) from epoch numbers or SQLite's time text.
-
-    Fractions of a second are dropped, as the CSV readers drop them."""
-    if pa.types.is_string(column.type):
-        try:
-            stamps = pc.cast(column, pa.timestamp("us"))
-        except pa.ArrowInvalid as exc:
-            raise AttributionError(
-                f"a time in the store is not in SQLite's format: {exc}"
-            ) from None
-        column = pc.cast(pc.cast(stamps, pa.timestamp("s"), safe=False), pa.int64())
-    return np.asarray(pc.cast(column, pa.float64()).fill_null(np.nan), dtype=np.float64)
-
-
-def _floats(column: pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(pc.cast(column, pa.float64()).fill_null(np.nan), dtype=np.float64)
+    return seconds(column, AttributionError)
