@@ -37,10 +37,10 @@ from sqlalchemy.engine import Connection
 from l2o.domain import ChangeOpportunityStage, Opportunity, QuoteStatus, as_utc
 from l2o.engine import GateDecision, StageGate
 from l2o.errors import RecordNotFound
+from l2o.services.batching import collector_paused
 from l2o.services.bootstrap import RevenueSystem
 from l2o.services.deals import requested_override
 from l2o.services.errors import CommandRefused
-from l2o.services.leads_batch import collector_paused
 from l2o.spec.fields import DERIVED_FIELDS, QUALIFICATION_FIELDS, STORED_FIELDS
 from l2o.store import schema as t
 

@@ -22,9 +22,7 @@ the batch starts again from the new state, so capacity is never overrun.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import MISSING, dataclass, fields
 from datetime import datetime
 from typing import Any, TypeVar, cast
@@ -44,6 +42,7 @@ from l2o.domain import (
 )
 from l2o.engine import PoolState
 from l2o.errors import StaleRecord
+from l2o.services.batching import collector_paused
 from l2o.services.bootstrap import RevenueSystem
 from l2o.services.leads import (
     LeadOutcome,
@@ -59,7 +58,7 @@ from l2o.services.users import find_user
 from l2o.store import SqlAlchemyUnitOfWork
 from l2o.store.bulk import BulkWriter
 
-__all__ = ["NewLead", "NewTouch", "add_leads", "collector_paused"]
+__all__ = ["NewLead", "NewTouch", "add_leads"]
 
 _ATTEMPTS = 3
 
@@ -97,25 +96,6 @@ def add_leads(
             if attempt == _ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a batch builds what it keeps until it returns.
-
-    A batch holds every record, decision and row it makes until it writes or returns them:
-    tens of thousands of live objects, which the collector would otherwise walk again and
-    again as they pile up (about a quarter of a batch's time) without ever finding garbage.
-    Reference counting still frees everything else; the collector runs again afterwards,
-    and stays off if the caller had turned it off.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class BufferedUnitOfWork(SqlAlchemyUnitOfWork):
