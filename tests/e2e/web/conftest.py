@@ -7,26 +7,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from sqlalchemy.engine import Engine
-from web_company import SPEC, WebCompany, seed_web_company
+from web_company import SPEC, Dashboard, seed_web_company
 
 from l2o.entrypoints.web import create_router, mount_static
 from l2o.services.bootstrap import RevenueSystem
 from l2o.store import engine_for, upgrade
-
-
-@dataclass
-class Dashboard:
-    """The app, its store and the seeded company."""
-
-    app: FastAPI
-    engine: Engine
-    company: WebCompany
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-
-from conftest import Dashboard
+from web_company import Dashboard
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
-from conftest import Dashboard
+from web_company import Dashboard
 
 pytestmark = pytest.mark.e2e
 

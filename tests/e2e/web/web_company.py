@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from l2o import domain as d
@@ -111,3 +112,12 @@ def seed_web_company(engine: Engine, system: RevenueSystem) -> WebCompany:
         assess_store(engine, spec=system.spec, answers=answers, name=name)
     tokens = {role: create_token(engine, user_id) for role, user_id in users.items()}
     return WebCompany(tokens, users, deal_a.id, deal_b.id, quote.id)
+
+
+@dataclass
+class Dashboard:
+    """The app, its store and the seeded company."""
+
+    app: FastAPI
+    engine: Engine
+    company: WebCompany

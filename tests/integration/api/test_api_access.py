@@ -4,10 +4,9 @@ pagination caps and size limits, through the real app on SQLite and PostgreSQL."
 
 from __future__ import annotations
 
+from api_world import World, auth
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-
-from conftest import World, auth
 
 
 def test_every_record_endpoint_needs_a_valid_token(client: TestClient, world: World) -> None:

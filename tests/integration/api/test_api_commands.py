@@ -12,11 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from api_world import EXAMPLES, WEBHOOK_SECRET, World, auth
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from standardwebhooks import Webhook
 
-from conftest import EXAMPLES, WEBHOOK_SECRET, World, auth
 from l2o import domain as d
 from l2o.services.access import add_user, create_token
 from l2o.services.bootstrap import RevenueSystem

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from api_world import EXAMPLES, WEBHOOK_SECRET, World
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -24,7 +25,6 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy.engine import Engine
 
-from conftest import EXAMPLES, WEBHOOK_SECRET, World
 from l2o.entrypoints.api import create_api
 from l2o.entrypoints.api.config import ApiSettings
 
