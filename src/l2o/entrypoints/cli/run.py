@@ -4,11 +4,14 @@ Lint every architecture spec in ``examples/``, create or migrate the store, load
 into it - the export given with ``--data``, or else, when the store is still empty, a
 simulated company whose true maturity is known - and assess it: ``assessment.json``, the
 report and board brief, the 90-day plan, the proposed spec and the CRM packages in
-``--out`` (``./l2o-out/``). Serving the dashboard joins the job when it is built.
+``--out`` (``./l2o-out/``). Then serve the dashboard and the API on
+http://127.0.0.1:8000 until interrupted, printing a new sign-in token for each persona
+(``--no-serve`` stops after the assessment).
 """
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import typer
@@ -46,8 +49,13 @@ def run(
     out: Path = typer.Option(
         Path("l2o-out"), "--out", help="Folder for the assessment and its deliverables."
     ),
+    serve: bool = typer.Option(
+        True, "--serve/--no-serve", help="End by serving the dashboard (until interrupted)."
+    ),
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface the dashboard listens on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port of the dashboard."),
 ) -> None:
-    """Run the main job: lint the specs, migrate the store, load a company, assess it."""
+    """Run the main job: lint the specs, migrate the store, load a company, assess it, serve it."""
     failed = _lint_specs(examples)
 
     try:
@@ -94,6 +102,49 @@ def run(
     if failed:
         console.print(f"[red]{failed} spec(s) invalid[/]")
         raise typer.Exit(1)
+    if serve:
+        _serve(url, _served_spec(out), host, port)
+
+
+def _served_spec(out: Path) -> Path:
+    """The architecture the served commands apply: the simulated company's own when it was
+    simulated, else the one the assessment proposes."""
+    simulated = SIMULATED_DIR / "architecture.yaml"
+    return simulated if simulated.exists() else out / "architecture.proposed.yaml"
+
+
+def _serve(url: str, spec: Path, host: str, port: int) -> None:
+    """Serve the dashboard and the API over the store at ``url`` until interrupted."""
+    import uvicorn
+
+    from l2o.entrypoints.server import create_app
+    from l2o.services.demo_access import demo_tokens
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            console.print(
+                f"[red]error:[/] cannot serve on {host}:{port} ({exc.strerror}): "
+                "pass another --port, or --no-serve"
+            )
+            raise typer.Exit(1) from exc
+    engine = engine_for(url)
+    try:
+        tokens = demo_tokens(engine)
+        app = create_app(engine, spec=spec)
+    except L2OError as exc:
+        console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    console.print(f"dashboard: http://{host}:{port}/ (API docs at /api/docs), applying {spec}")
+    console.print("sign in with one of these tokens (shown once; `l2o token create` makes more):")
+    for demo in tokens:
+        console.print(
+            f"  {demo.persona:<9} {escape(demo.name)} ({demo.access_role}): {demo.token}",
+            soft_wrap=True,
+        )
+    console.print("Ctrl+C stops the server")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def _assess(url: str, out: Path) -> None:
