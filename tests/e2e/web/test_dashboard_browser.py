@@ -1,7 +1,8 @@
 """The dashboard in headless Chromium (Debian's, driven by Playwright; no browser download):
 sign in, the L2O Index with its charts drawn, a refused move showing its missing criteria, a
-discount approved by an approver and its audit row, and a rep who cannot see another team's
-deal. Screenshots of each step land in the test's temporary folder."""
+discount approved by an approver and its audit row, a rep who cannot see another team's
+deal, and an adviser reading the forecast with its track record and the attribution by
+model. Screenshots of each step land in the test's temporary folder."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from outcomes_company import OutcomesDashboard
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from web_company import Dashboard
 
@@ -125,3 +127,52 @@ def test_a_rep_does_not_see_another_teams_deal(
     response = page.goto(f"{base}/deals/{company.deal_a}")
     assert response is not None
     assert response.status == 403
+    expect(page.locator("main h1")).to_have_text("You cannot open this page")
+    expect(page.locator("main")).to_contain_text("outside your scope")
+    page.screenshot(path=tmp_path / "rep-refused.png", full_page=True)
+
+
+def _drawn(page: Page, chart: str) -> None:
+    figure = page.locator(f"#{chart}")
+    expect(figure).to_have_attribute("data-drawn", "yes", timeout=15_000)
+    expect(figure.locator("svg")).to_have_count(1)
+    expect(figure.locator("svg .mark-rect path, svg .mark-rect")).not_to_have_count(0)
+
+
+def test_an_adviser_reads_the_forecast_track_record_and_attribution(
+    browser: Browser, outcomes_served: tuple[str, OutcomesDashboard], tmp_path: Path
+) -> None:
+    base, dashboard = outcomes_served
+    page = _sign_in(browser, base, dashboard.tokens["viewer"])
+    nav = page.locator("header nav")
+    expect(nav).to_contain_text("Forecast")
+    expect(nav).to_contain_text("Attribution")
+    expect(nav).not_to_contain_text("Audit")
+
+    page.click("nav >> text=Forecast")
+    _drawn(page, "chart-forecast")
+    expect(page.get_by_test_id("forecast-p50")).to_contain_text("USD")
+    verdict = page.get_by_test_id("trust-verdict")
+    expect(verdict).to_contain_text("has earned trust", timeout=30_000)
+    _drawn(page, "chart-track-record")
+    expect(page.get_by_test_id("trusted-method")).not_to_be_empty()
+    page.screenshot(path=tmp_path / "forecast.png", full_page=True)
+
+    page.click("nav >> text=Attribution")
+    _drawn(page, "chart-credit")
+    _drawn(page, "chart-models")
+    expect(page.locator("#credit h2").first).to_contain_text("(default)")
+    page.screenshot(path=tmp_path / "attribution.png", full_page=True)
+    page.select_option("#model", "markov")
+    expect(page.locator("#credit h2").first).to_contain_text("Markov")
+    _drawn(page, "chart-credit")
+    page.screenshot(path=tmp_path / "attribution-markov.png", full_page=True)
+    page.select_option("#by", "campaign")
+    expect(page.locator("#credit h2").first).to_contain_text("per campaign")
+    _drawn(page, "chart-credit")
+    page.screenshot(path=tmp_path / "attribution-campaign.png", full_page=True)
+
+    page.click("nav >> text=Revenue")
+    for chart in ("chart-retention", "chart-funnel", "chart-stages"):
+        _drawn(page, chart)
+    page.screenshot(path=tmp_path / "revenue.png", full_page=True)

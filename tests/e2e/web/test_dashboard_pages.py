@@ -18,6 +18,8 @@ PAGES = {
     "/leads": "lead:read",
     "/routing": "routing:read",
     "/revenue": "forecast:read",
+    "/forecast": "forecast:read",
+    "/attribution": "forecast:read",
     "/questionnaire": "assessment:run",
     "/audit": "audit:read",
 }

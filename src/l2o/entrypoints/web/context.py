@@ -1,19 +1,23 @@
 """What every page needs: the store, the compiled architecture, the templates, the signed-in
-person - and the rule that a page their role may not see answers 403."""
+person - and the rule that a page their role may not see answers 403, as a page that says
+what they lack."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
 
 from l2o.entrypoints.web.formatting import FILTERS
+from l2o.entrypoints.web.outcomes import OutcomeCache
 from l2o.services.access import Principal, allowed, authenticate, visible_owner_ids
 from l2o.services.bootstrap import RevenueSystem
 
@@ -22,6 +26,7 @@ __all__ = [
     "NAVIGATION",
     "Dashboard",
     "OwnerScope",
+    "PageRefused",
     "Viewer",
 ]
 
@@ -39,10 +44,22 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("/leads", "Leads", "lead:read"),
     ("/routing", "Routing", "routing:read"),
     ("/revenue", "Revenue", "forecast:read"),
+    ("/forecast", "Forecast", "forecast:read"),
+    ("/attribution", "Attribution", "forecast:read"),
     ("/questionnaire", "Questionnaire", "assessment:run"),
     ("/audit", "Audit", "audit:read"),
 )
 """The pages in the navigation: path, label and the permission that shows it."""
+
+
+class PageRefused(HTTPException):
+    """403: the signed-in person may not see this page (``permission`` names what the role
+    lacks) or this record (outside their scope)."""
+
+    def __init__(self, detail: str, *, permission: str | None = None) -> None:
+        super().__init__(403, detail)
+        self.permission = permission
+
 
 OwnerScope = frozenset[str] | None
 """The owners whose records a person sees (``None``: everyone's)."""
@@ -65,11 +82,13 @@ class Viewer:
 
 
 class Dashboard:
-    """The dashboard's composition: store engine, optional revenue system and templates."""
+    """The dashboard's composition: store engine, optional revenue system, templates and the
+    outcomes computed so far (per store state)."""
 
     def __init__(self, engine: Engine, system: RevenueSystem | None) -> None:
         self.engine = engine
         self.system = system
+        self.outcomes = OutcomeCache()
         self.templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
         self.templates.env.filters.update(FILTERS)
 
@@ -93,10 +112,44 @@ class Dashboard:
             if viewer is None:
                 raise HTTPException(303, "sign in first", headers={"Location": "/signin"})
             if permission is not None and not viewer.may(permission):
-                raise HTTPException(403, f"your role may not use {permission}")
+                raise PageRefused(f"your role may not use {permission}", permission=permission)
             return viewer
 
         return dependency
+
+    def refusal(self, request: Request, refused: HTTPException) -> HTMLResponse:
+        """The 403 page: what the person lacks, with the navigation they may use."""
+        return self.page(
+            request,
+            "refused.html",
+            self.viewer(request),
+            {
+                "detail": refused.detail,
+                "permission": getattr(refused, "permission", None),
+            },
+            status_code=403,
+        )
+
+    def route_class(self) -> type[APIRoute]:
+        """The dashboard's route class: a 403 raised while answering (by :meth:`require` or
+        a page's scope check) becomes :meth:`refusal`'s HTML page, not JSON."""
+        dashboard = self
+
+        class PageRoute(APIRoute):
+            def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+                answer = super().get_route_handler()
+
+                async def guarded(request: Request) -> Response:
+                    try:
+                        return await answer(request)
+                    except HTTPException as exc:
+                        if exc.status_code != 403:
+                            raise
+                        return await run_in_threadpool(dashboard.refusal, request, exc)
+
+                return guarded
+
+        return PageRoute
 
     def system_or_503(self) -> RevenueSystem:
         """The compiled architecture, or 503 when the dashboard was started without a spec."""

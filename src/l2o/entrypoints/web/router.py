@@ -12,7 +12,9 @@ from l2o.entrypoints.web.context import Dashboard
 from l2o.entrypoints.web.pages import (
     approvals,
     assessment,
+    attribution,
     audit,
+    forecast,
     leads,
     overview,
     pipeline,
@@ -47,8 +49,20 @@ def create_router(
     else:
         system = None
     dashboard = Dashboard(engine, system)
-    router = APIRouter(include_in_schema=False)
-    for area in (signin, overview, assessment, pipeline, approvals, leads, revenue, audit):
+    router = APIRouter(include_in_schema=False, route_class=dashboard.route_class())
+    areas = (
+        signin,
+        overview,
+        assessment,
+        pipeline,
+        approvals,
+        leads,
+        revenue,
+        forecast,
+        attribution,
+        audit,
+    )
+    for area in areas:
         area.register(router, dashboard)
     return router
 

@@ -61,6 +61,7 @@ def register(router: APIRouter, dashboard: Dashboard) -> None:
             context["metrics"] = [] if isinstance(report, str) else headline(report)
             context["metrics_error"] = report if isinstance(report, str) else None
             context["shown"] = shown
+            context["forecast_summary"] = True  # loaded by htmx: never holds up the page
         if persona in ("executive", "manager") and viewer.may("pipeline:read"):
             context.update(_team(dashboard, viewer))
         if persona == "rep":

@@ -1,5 +1,6 @@
 """Revenue outcomes for the executive: retention (NRR, GRR), win rates, cycle time, coverage,
-each with its definition and n, from the store's metrics (:mod:`l2o.analytics.metrics`)."""
+the lead funnel and stage-to-stage conversion, each with its definition and n, from the
+store's metrics (:mod:`l2o.analytics.metrics`)."""
 
 # Routes read their dependency aliases (local Annotated types) at definition time, so this
 # module keeps its annotations evaluated (no ``from __future__ import annotations``).
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.engine import Engine
 
 from l2o.analytics.metrics import MetricReport, MetricValue, compute_metrics
+from l2o.entrypoints.web.charts import metric_charts
 from l2o.entrypoints.web.context import Dashboard, Viewer
 from l2o.errors import L2OError
 from l2o.services.metrics_reading import open_metrics_tables
@@ -71,5 +73,7 @@ def register(router: APIRouter, dashboard: Dashboard) -> None:
         if isinstance(report, str):
             context["error"] = report
         else:
-            context.update(report=report, metrics=headline(report))
+            context.update(
+                report=report, metrics=headline(report), charts=metric_charts(list(report.values))
+            )
         return dashboard.page(request, "revenue.html", viewer, context)
