@@ -32,7 +32,9 @@ class Lead(Record):
     The timestamps (``mql_at``, ``sql_at``, ``routed_at``, ``first_touch_at``,
     ``converted_at``) are what speed-to-lead and funnel conversion are measured from, so the
     methods below set each one once and never move it. ``merged_into_id`` is set on a
-    duplicate merged into another lead (see ``Merge``).
+    duplicate merged into another lead (see ``Merge``). ``conversion_probability`` is the
+    learned lead-conversion model's, set by the engine only while the AI-readiness gate has
+    the model switched on (else ``None``).
     """
 
     id: str = field(default_factory=new_id)
@@ -51,6 +53,7 @@ class Lead(Record):
     sql_at: datetime | None = None
     fit_score: float | None = None
     engagement_score: float | None = None
+    conversion_probability: float | None = None
     owner_id: str | None = None
     routed_at: datetime | None = None
     first_touch_at: datetime | None = None

@@ -18,6 +18,7 @@ pricing governance          :class:`DiscountPolicy` (``chain``), :func:`can_appr
                             :func:`can_order`
 lifecycle expansion         :class:`LifecycleRules`, :func:`account_facts`
 workflows                   :class:`WorkflowRules` (``fire``)
+learned scoring             :class:`LearnedScoring` (``probability``), :class:`ProbabilityScorer`
 all of them                 :class:`EngineRules` (``from_spec``)
 ==========================  =================================================================
 """
@@ -40,6 +41,14 @@ from l2o.engine.icp_fit import IcpFit, IcpModel, PersonaMatch, TierFit
 from l2o.engine.lead_context import lead_derived_fields
 from l2o.engine.lead_scoring import GroupScore, LeadScore, LeadScorer, decay_factor
 from l2o.engine.lead_stages import LeadLifecycle, LeadStageDecision, StageReached
+from l2o.engine.learned_scoring import (
+    DealFeatureBuilder,
+    LeadFeatureBuilder,
+    LearnedProbability,
+    LearnedScoring,
+    ProbabilityScorer,
+    ScoreDriver,
+)
 from l2o.engine.lifecycle import (
     ChurnRisk,
     ExpansionSignal,
@@ -52,7 +61,7 @@ from l2o.engine.quote_approval import ApprovalCheck, OrderDecision, can_approve,
 from l2o.engine.record_fields import RecordFields
 from l2o.engine.routing import Alternative, LeadRouter, RoutingDecision
 from l2o.engine.routing_pools import PoolState, WorkingHours
-from l2o.engine.rules import EngineRules
+from l2o.engine.rules import DealWinScoring, EngineRules, LeadConversionScoring
 from l2o.engine.stage_gates import (
     GateDecision,
     MissingCriterion,
@@ -70,6 +79,8 @@ __all__ = [
     "ApprovalStep",
     "ChurnRisk",
     "CompiledCondition",
+    "DealFeatureBuilder",
+    "DealWinScoring",
     "DiscountPolicy",
     "EngineError",
     "EngineRules",
@@ -81,11 +92,15 @@ __all__ = [
     "HealthScore",
     "IcpFit",
     "IcpModel",
+    "LeadConversionScoring",
+    "LeadFeatureBuilder",
     "LeadLifecycle",
     "LeadRouter",
     "LeadScore",
     "LeadScorer",
     "LeadStageDecision",
+    "LearnedProbability",
+    "LearnedScoring",
     "LifecycleRules",
     "MissingCriterion",
     "MissingFieldError",
@@ -99,10 +114,12 @@ __all__ = [
     "PlannedTask",
     "PlannedWebhook",
     "PoolState",
+    "ProbabilityScorer",
     "Reason",
     "RecordFields",
     "RenewalDue",
     "RoutingDecision",
+    "ScoreDriver",
     "SlaClock",
     "SlaStatus",
     "StageGate",

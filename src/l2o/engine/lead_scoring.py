@@ -105,11 +105,13 @@ class LeadScorer:
         catalog = FieldCatalog(spec.custom_fields)
         self.groups: tuple[ScoreGroup, ...] = tuple(scoring.groups if scoring else ())
         self.event_aliases = dict(event_aliases)
-        self._fit_rules: dict[str, tuple[tuple[str, int, CompiledCondition], ...]] = {
+        # Each fit rule with the reason it gives when it matches (the same words every time).
+        self._fit_rules: dict[str, tuple[tuple[int, CompiledCondition, Reason], ...]] = {
             group.id: tuple(
-                (rule.id, rule.points, compile_condition(rule.when, "lead", catalog))
+                (rule.points, when, _fit_reason(group.id, rule.id, rule.points, when))
                 for rule in group.rules
                 if rule.when is not None
+                for when in (compile_condition(rule.when, "lead", catalog),)
             )
             for group in self.groups
         }
@@ -164,12 +166,10 @@ class LeadScorer:
     def _fit_group(self, group: ScoreGroup, fields: RecordFields) -> GroupScore:
         raw = 0.0
         reasons: list[Reason] = []
-        for rule_id, points, when in self._fit_rules[group.id]:
+        for points, when, reason in self._fit_rules[group.id]:
             if when.matches(fields):
                 raw += points
-                reasons.append(
-                    Reason(f"score.{group.id}.{rule_id}", f"{when.text} {signed(points)}", points)
-                )
+                reasons.append(reason)
         return _capped(group, raw, reasons)
 
     def _engagement_group(
@@ -203,6 +203,10 @@ class LeadScorer:
                 text += " (penalties do not decay)"
             reasons.append(Reason(f"score.{group.id}.{rule_id}", text, earned))
         return _capped(group, raw, reasons)
+
+
+def _fit_reason(group: str, rule: str, points: int, when: CompiledCondition) -> Reason:
+    return Reason(f"score.{group}.{rule}", f"{when.text} {signed(points)}", points)
 
 
 def _capped(group: ScoreGroup, raw: float, reasons: list[Reason]) -> GroupScore:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from l2o.domain import Lead, LeadStatus, Touchpoint, as_utc
 from l2o.engine.explain import Reason
@@ -69,6 +69,33 @@ class LeadLifecycle:
     def __init__(self, spec: ArchitectureSpec, scorer: LeadScorer | None = None) -> None:
         self.stages: tuple[LeadStage, ...] = tuple(spec.signals.lead_stages if spec.signals else ())
         self.scorer = scorer or LeadScorer(spec)
+        # What every walk reads, worked out once: the first stage's reason, each engagement
+        # group's half-life, cap and points per event, and the stages that need a person.
+        self._start = (
+            Reason("lead_stage.start", f"{self.stages[0].id}: every lead starts here")
+            if self.stages
+            else None
+        )
+        self._groups: tuple[tuple[float | None, float, dict[str, int]], ...] = tuple(
+            (
+                g.decay_half_life_days,
+                float(g.cap),
+                {str(r.event): r.points for r in g.rules if r.event},
+            )
+            for g in self.scorer.groups
+            if g.kind == "engagement"
+        )
+        self._later: tuple[tuple[LeadStage, Reason | None], ...] = tuple(
+            (
+                stage,
+                None
+                if _has_threshold(stage)
+                else Reason(
+                    f"lead_stage.{stage.id}", f"{stage.id}: needs a person (no score threshold)"
+                ),
+            )
+            for stage in self.stages[1:]
+        )
 
     def transitions(
         self,
@@ -88,57 +115,39 @@ class LeadLifecycle:
         if not self.stages:
             return LeadStageDecision(None, None, (), None)
         created = as_utc(lead.created_at)
-        first = self.stages[0]
-        reached = [
-            StageReached(
-                first.id,
-                created,
-                0.0,
-                0.0,
-                Reason("lead_stage.start", f"{first.id}: every lead starts here"),
-            )
-        ]
+        reached = [StageReached(self.stages[0].id, created, 0.0, 0.0, cast(Reason, self._start))]
         if fit is None:
             fit = self.scorer.fit_points(lead, derived=derived)
+        event_of = self.scorer.event_of
         events = sorted(
-            (as_utc(t.occurred_at), self.scorer.event_of(t.touch_type))
+            (as_utc(t.occurred_at), event_of(t.touch_type))
             for t in touchpoints
             if t.occurred_at <= as_of
         )
-        groups = [g for g in self.scorer.groups if g.kind == "engagement"]
-        rules: dict[str, dict[str, int]] = {
-            g.id: {str(r.event): r.points for r in g.rules if r.event} for g in groups
-        }
-        positive = {g.id: 0.0 for g in groups}
-        negative = {g.id: 0.0 for g in groups}
+        groups = self._groups
+        positive = [0.0] * len(groups)
+        negative = [0.0] * len(groups)
         clock: datetime | None = None
         moments: list[tuple[datetime, float]] = [(created, 0.0)]
         for at, event in events:
-            for group in groups:
+            engagement = 0.0
+            for i, (half_life, cap, rules) in enumerate(groups):
                 if clock is not None:
                     age = (at - clock).total_seconds() / _DAY_SECONDS
-                    positive[group.id] *= decay_factor(age, group.decay_half_life_days)
-                points = rules[group.id].get(event)
-                if points is None:
-                    continue
-                if points > 0:
-                    positive[group.id] += points
-                else:
-                    negative[group.id] += points
+                    positive[i] *= decay_factor(age, half_life)
+                points = rules.get(event)
+                if points is not None:
+                    if points > 0:
+                        positive[i] += points
+                    else:
+                        negative[i] += points
+                engagement += min(max(positive[i] + negative[i], 0.0), cap)
             clock = at
-            engagement = sum(
-                min(max(positive[g.id] + negative[g.id], 0.0), float(g.cap)) for g in groups
-            )
             moments.append((max(at, created), engagement))
         position = 0
-        for stage in self.stages[1:]:
-            if not _has_threshold(stage):
-                return self._decision(
-                    reached,
-                    Reason(
-                        f"lead_stage.{stage.id}", f"{stage.id}: needs a person (no score threshold)"
-                    ),
-                )
+        for stage, needs_a_person in self._later:
+            if needs_a_person is not None:
+                return self._decision(reached, needs_a_person)
             after = reached[-1].at
             while position < len(moments) and not (
                 moments[position][0] >= after and _meets(stage, fit, moments[position][1])

@@ -9,6 +9,11 @@ The spec is compiled once (``EngineRules.from_spec``) with what the engine takes
 read from the spec itself: the roles that may override gates (every pipeline's
 ``override_roles``, which each pipeline's gate applies) and the reps' working
 hours (``working_hours`` of the routing pools' members).
+
+With ``models_dir`` (where ``l2o models train`` writes ``TASK.json``) the engine also gets
+the learned lead-conversion and deal-win scoring as the AI-readiness gate left it: the
+compiled model when the gate switched it on, else the rules and the gate's reasons (see
+:func:`l2o.services.modeling.lead_conversion_scoring`). Without it nothing learned is used.
 """
 
 from __future__ import annotations
@@ -54,10 +59,20 @@ class RevenueSystem:
         clock: Callable[[], datetime] = utc_now,
         source: str = "app",
         uow_factory: UnitOfWorkFactory = _default_factory,
+        models_dir: str | Path | None = None,
     ) -> RevenueSystem:
-        """Load and compile ``spec`` and open the store at ``database`` (a URL or an engine)."""
+        """Load and compile ``spec`` and open the store at ``database`` (a URL or an engine);
+        with ``models_dir``, load the learned scorings the AI-readiness gate allows."""
         spec = spec if isinstance(spec, ArchitectureSpec) else load_spec(spec)
         rules = EngineRules.from_spec(spec, working_hours=working_hours_of(spec))
+        if models_dir is not None:
+            # Imported here: the analytics stack (NumPy) loads only when models are asked for.
+            from l2o.services.modeling import deal_win_scoring, lead_conversion_scoring
+
+            rules = rules.with_learned(
+                lead_conversion=lead_conversion_scoring(models_dir),
+                deal_win=deal_win_scoring(models_dir),
+            )
         engine = database if isinstance(database, Engine) else engine_for(database)
         return cls(rules, engine, clock, source, uow_factory)
 

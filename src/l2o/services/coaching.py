@@ -4,12 +4,16 @@ For every open deal (or one), the engine's stage gate is asked what the deal lac
 to its next stage - the same check a real move makes, with the related records counted from
 the store - and how long it has sat in its stage against the spec's limit. Its win outlook
 comes from :class:`~l2o.analytics.coaching.WinDrivers`, fitted on the store's closed deals'
-stage visits (read set-based, one query). Nothing is written.
+stage visits (read set-based, one query). When the engine holds a learned deal-win model the
+AI-readiness gate switched on, the deal's win probability is that model's (scored from what
+was known when the deal was opened, with the features that moved it in the basis); the stage
+drivers still give the actions. With the model off, the basis says why. Nothing is written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -22,11 +26,12 @@ from l2o.analytics.coaching import (
     StageVisits,
     StallState,
     WinDrivers,
+    WinOutlook,
     coach_deal,
 )
 from l2o.domain import Opportunity
 from l2o.services.bootstrap import RevenueSystem
-from l2o.services.deal_facts import deal_derived_fields, gate_facts
+from l2o.services.deal_facts import deal_derived_fields, deal_win_probability, gate_facts
 from l2o.store import schema as t
 from l2o.store.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -92,7 +97,9 @@ def _coach(
         "segment": account.segment if account is not None else None,
         "lead_source": deal.lead_source,
     }
-    outlook = drivers.explain(deal.stage, check.days_in_stage, attributes)
+    outlook = _learned_outlook(
+        uow, system, deal, drivers.explain(deal.stage, check.days_in_stage, attributes)
+    )
     state = DealState(
         deal.id,
         deal.name,
@@ -103,6 +110,27 @@ def _coach(
         float(deal.amount) if deal.amount is not None else None,
     )
     return coach_deal(state, gaps, stall, outlook)
+
+
+def _learned_outlook(
+    uow: SqlAlchemyUnitOfWork, system: RevenueSystem, deal: Opportunity, outlook: WinOutlook
+) -> WinOutlook:
+    """The stage-rate outlook, its probability replaced by the learned deal-win model's when
+    the gate switched it on; with the model off, its basis says why."""
+    scoring = system.rules.deal_win
+    if scoring is None:
+        return outlook
+    learned = deal_win_probability(uow, system.rules, deal)
+    if learned is None:
+        why = "; ".join(scoring.why)
+        return replace(outlook, basis=f"{outlook.basis} (learned deal-win model off: {why})")
+    moved = ", ".join(r.text for r in learned.reasons) or "no feature moved it"
+    return replace(
+        outlook,
+        probability=learned.probability,
+        basis=f"learned deal-win model (switched on by the AI-readiness gate), scored from "
+        f"what was known when the deal was opened: {moved}",
+    )
 
 
 def read_stage_visits(

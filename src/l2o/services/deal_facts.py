@@ -18,6 +18,10 @@ related kind               counted as
 ``signed_order_form``      orders booked for the deal
 ``mutual_action_plan``     not held in the store yet: 0 (an override is needed)
 =========================  ===============================================================
+
+:func:`deal_win_probability` reads what the learned deal-win model needs as of the deal's
+creation (its account, its owner's role, its amount on the first stage change) and asks the
+engine's deal-win scoring - ``None`` while the AI-readiness gate keeps the rules.
 """
 
 from __future__ import annotations
@@ -26,10 +30,11 @@ from datetime import datetime
 from typing import Any
 
 from l2o.domain import Opportunity, Quote, QuoteStatus, as_utc
+from l2o.engine import EngineRules, LearnedProbability
 from l2o.spec import ArchitectureSpec
 from l2o.store import SqlAlchemyUnitOfWork
 
-__all__ = ["deal_derived_fields", "gate_facts", "primary_quote"]
+__all__ = ["deal_derived_fields", "deal_win_probability", "gate_facts", "primary_quote"]
 
 _DEAD_QUOTES = frozenset({QuoteStatus.REJECTED, QuoteStatus.EXPIRED})
 _APPROVED_QUOTES = frozenset({QuoteStatus.APPROVED, QuoteStatus.PRESENTED, QuoteStatus.ACCEPTED})
@@ -104,3 +109,20 @@ def deal_derived_fields(
         else None,
         "quote_id": quote.id if quote else None,
     }
+
+
+def deal_win_probability(
+    uow: SqlAlchemyUnitOfWork, rules: EngineRules, opportunity: Opportunity
+) -> LearnedProbability | None:
+    """The learned deal-win probability of ``opportunity`` and its reasons, from what was
+    known when it was opened; ``None`` unless the gate switched the model on."""
+    scoring = rules.deal_win
+    if scoring is None or not scoring.enabled:
+        return None
+    account = uow.accounts.find(opportunity.account_id) if opportunity.account_id else None
+    owner = uow.users.find(opportunity.owner_id) if opportunity.owner_id else None
+    changes = uow.stage_changes.list(opportunity_id=opportunity.id)
+    first = min(changes, key=lambda c: (as_utc(c.changed_at), c.id), default=None)
+    amount = float(first.amount) if first is not None and first.amount is not None else None
+    role = owner.role.value if owner is not None else None
+    return scoring.probability(opportunity, account, role, amount)

@@ -10,6 +10,11 @@
 - **Scores** are recomputed from every touchpoint on each new one (:class:`LeadScorer`),
   with the lead's matched account's firmographics (its converted account, else the account
   whose ``domain`` is the lead's email domain).
+- **Learned conversion probability**: when the engine holds a learned lead-conversion model
+  the AI-readiness gate switched on, every scored open lead also gets its
+  ``conversion_probability`` and the features that moved it (the outcome's
+  ``learned_reasons``); when the gate keeps the rules, the probability is cleared and the
+  reasons say why. The spec's thresholds still decide the stages.
 - **Lifecycle**: stages the thresholds reach move the lead forward (never back), each
   stamped with the moment the threshold was met; each publishes ``LeadStageReached`` and
   fires the ``lifecycle_stage_changed`` workflows. A lead reaching a later stage without an
@@ -47,7 +52,15 @@ from l2o.domain import (
     Touchpoint,
     new_id,
 )
-from l2o.engine import EngineRules, LeadScore, PoolState, RoutingDecision, lead_derived_fields
+from l2o.engine import (
+    EngineRules,
+    LeadScore,
+    LearnedProbability,
+    PoolState,
+    Reason,
+    RoutingDecision,
+    lead_derived_fields,
+)
 from l2o.errors import StaleRecord
 from l2o.services.bootstrap import RevenueSystem
 from l2o.services.errors import CommandRefused
@@ -63,10 +76,12 @@ __all__ = [
     "assign_lead",
     "assignments_of",
     "check_arrival",
+    "lead_outcome",
     "lead_values",
     "log_touchpoint",
     "matched_account",
     "rescore_lead",
+    "rescore_lead_explained",
     "route_lead",
     "touchpoint_values",
 ]
@@ -110,13 +125,16 @@ class Routed:
 
 @dataclass(frozen=True, slots=True)
 class LeadOutcome:
-    """A lead after a command: its scores and status, stages reached, and any routing."""
+    """A lead after a command: its scores and status, stages reached, and any routing; with
+    a learned model, its conversion probability and the reasons (or why there is none)."""
 
     lead_id: str
     status: LeadStatus
     score: LeadScore
     stages_reached: tuple[str, ...]
     routed: Routed | None
+    conversion_probability: float | None = None
+    learned_reasons: tuple[Reason, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """The outcome as JSON data."""
@@ -127,6 +145,8 @@ class LeadOutcome:
             "engagement": round(self.score.engagement, 1),
             "score": round(self.score.total, 1),
             "reasons": [r.text for r in self.score.reasons],
+            "conversion_probability": self.conversion_probability,
+            "learned_reasons": [r.text for r in self.learned_reasons],
             "stages_reached": list(self.stages_reached),
             "routed": self.routed.to_json() if self.routed else None,
         }
@@ -171,11 +191,13 @@ def add_lead(
         account = matched_account(uow, lead)
         # In the order the store hands a lead's touchpoints back (by id), as log_touchpoint.
         logged.sort(key=lambda t: t.id)
-        score, reached = rescore_lead(uow, system.rules, lead, account, logged, at)
+        score, reached, learned = rescore_lead_explained(
+            uow, system.rules, lead, account, logged, at
+        )
         routed = None
         if command.route:
             routed = _route(uow, system, lead, at, (), "new_lead", command.requested_by)
-        return LeadOutcome(lead.id, lead.status, score, reached, routed)
+        return lead_outcome(system.rules, lead, score, reached, routed, learned)
 
     return _retrying(system, command.requested_by, work)
 
@@ -260,11 +282,11 @@ def log_touchpoint(system: RevenueSystem, command: LogTouchpoint) -> LeadOutcome
         )
         if command.user_id is not None:
             lead.record_touch(at)
-        score, reached = _rescore(uow, system, lead, at)
+        score, reached, learned = _rescore(uow, system, lead, at)
         routed = None
         if reached and lead.owner_id is None and lead.is_open:
             routed = _route(uow, system, lead, at, (), "new_lead", command.requested_by)
-        return LeadOutcome(lead.id, lead.status, score, reached, routed)
+        return lead_outcome(system.rules, lead, score, reached, routed, learned)
 
     return _retrying(system, command.requested_by, work)
 
@@ -344,10 +366,27 @@ def matched_account(uow: SqlAlchemyUnitOfWork, lead: Lead) -> Account | None:
 
 def _rescore(
     uow: SqlAlchemyUnitOfWork, system: RevenueSystem, lead: Lead, at: datetime
-) -> tuple[LeadScore, tuple[str, ...]]:
+) -> tuple[LeadScore, tuple[str, ...], LearnedProbability | None]:
     account = matched_account(uow, lead)
     touches = uow.touchpoints.list(lead_id=lead.id)
-    return rescore_lead(uow, system.rules, lead, account, touches, at)
+    return rescore_lead_explained(uow, system.rules, lead, account, touches, at)
+
+
+def lead_outcome(
+    rules: EngineRules,
+    lead: Lead,
+    score: LeadScore,
+    reached: tuple[str, ...],
+    routed: Routed | None,
+    learned: LearnedProbability | None,
+) -> LeadOutcome:
+    """What a command tells of ``lead``: its score, status, stages reached and routing, and
+    its learned conversion probability with the reasons (or why the rules stay)."""
+    scoring = rules.lead_conversion
+    reasons = scoring.explanation(learned) if scoring is not None else ()
+    return LeadOutcome(
+        lead.id, lead.status, score, reached, routed, lead.conversion_probability, reasons
+    )
 
 
 def rescore_lead(
@@ -361,21 +400,42 @@ def rescore_lead(
     """Score ``lead`` from ``touches`` as of ``at`` and move it through the stages reached.
 
     The one scoring and lifecycle rule of every path (one command, a batch): the scores are
-    set on the lead, each stage reached changes its status with the time the threshold was
-    met, publishes ``LeadStageReached`` and fires the ``lifecycle_stage_changed`` workflows
-    in ``uow``. Returns the score and the stages reached now.
+    set on the lead (and, with a learned model switched on, its conversion probability),
+    each stage reached changes its status with the time the threshold was met, publishes
+    ``LeadStageReached`` and fires the ``lifecycle_stage_changed`` workflows in ``uow``.
+    Returns the score and the stages reached now (:func:`rescore_lead_explained` also
+    returns the learned probability with its reasons).
     """
+    score, reached, _ = rescore_lead_explained(uow, rules, lead, account, touches, at)
+    return score, reached
+
+
+def rescore_lead_explained(
+    uow: SqlAlchemyUnitOfWork,
+    rules: EngineRules,
+    lead: Lead,
+    account: Account | None,
+    touches: Sequence[Touchpoint],
+    at: datetime,
+) -> tuple[LeadScore, tuple[str, ...], LearnedProbability | None]:
+    """:func:`rescore_lead`, also returning the learned conversion probability and the
+    features that moved it (``None`` while the gate keeps the rules or the lead is closed)."""
     derived = lead_derived_fields(lead, account)
     score = rules.scoring.score(lead, touches, as_of=at, derived=derived)
     lead.fit_score = round(score.fit, 2)
     lead.engagement_score = round(score.engagement, 2)
+    learned = None
+    if rules.lead_conversion is not None and lead.is_open:
+        # The same features the model learned from, as of min(at, its scoring moment).
+        learned = rules.lead_conversion.probability(lead, account, touches, at)
+        lead.conversion_probability = learned.probability if learned is not None else None
     derived["score"] = score.total
     # The fit just scored stands unless a fit rule reads what scoring has just changed.
     fit = score.fit if rules.scoring.fit_fields.isdisjoint(_SET_BY_SCORING) else None
     stages = rules.lead_stages.transitions(lead, touches, as_of=at, derived=derived, fit=fit)
     reached: list[str] = []
     if not lead.is_open:
-        return score, ()
+        return score, (), learned
     for step in stages.reached[1:]:
         status = _status_of(step.stage)
         if status is None or _RANK[status] <= _RANK.get(lead.status, 0):
@@ -402,7 +462,7 @@ def rescore_lead(
             derived=derived,
             changed_fields={"status"},
         )
-    return score, tuple(reached)
+    return score, tuple(reached), learned
 
 
 def _status_of(stage: str) -> LeadStatus | None:

@@ -38,11 +38,11 @@ from l2o.domain import (
     Lead,
     RoutingState,
     Touchpoint,
-    new_id,
+    jsonable,
 )
 from l2o.engine import PoolState
 from l2o.errors import StaleRecord
-from l2o.services.batching import collector_paused
+from l2o.services.batching import IdSupply, collector_paused, new_ids
 from l2o.services.bootstrap import RevenueSystem
 from l2o.services.leads import (
     LeadOutcome,
@@ -50,8 +50,9 @@ from l2o.services.leads import (
     Routed,
     assign_lead,
     check_arrival,
+    lead_outcome,
     lead_values,
-    rescore_lead,
+    rescore_lead_explained,
     touchpoint_values,
 )
 from l2o.services.users import find_user
@@ -80,7 +81,7 @@ def add_leads(
     stage it reached and its last routing. Audited under ``actor``; each assignment names
     its own command's ``requested_by``.
     """
-    lead_ids = [new_id() for _ in leads]
+    lead_ids = new_ids(len(leads))
     for lead_id, item in zip(lead_ids, leads, strict=True):
         check_arrival(lead_id, system.now(item.lead.at), item.touches, system.now)
     for attempt in range(_ATTEMPTS):
@@ -103,11 +104,12 @@ class BufferedUnitOfWork(SqlAlchemyUnitOfWork):
 
     What the ORM writes one row at a time costs more than the rules deciding it; events are
     plain appends, so they wait in memory and go in one ``executemany`` just before the
-    commit, in the same transaction.
+    commit, in the same transaction. Their ids are made many at a time.
     """
 
     def __enter__(self) -> BufferedUnitOfWork:
         self.buffered: list[domain.OutboxMessage] = []
+        self._ids = IdSupply()
         super().__enter__()
         return self
 
@@ -115,7 +117,7 @@ class BufferedUnitOfWork(SqlAlchemyUnitOfWork):
         """Queue ``event`` for the outbox, written at commit with everything else."""
         message = _detached(
             domain.OutboxMessage,
-            {"event_type": event.event_type, "payload": event.to_payload()},
+            {"id": self._ids.take(), "event_type": event.event_type, "payload": _payload(event)},
             changed=False,
         )
         self.buffered.append(message)
@@ -153,9 +155,11 @@ def _add(
                 lead.record_touch(row["occurred_at"])
         account = accounts.get(_email_domain(lead.email) or "")
         # What the rules read of a touch, in the order the store hands them back (by id).
-        touches = [_Touch(r["id"], r["occurred_at"], r["touch_type"]) for r in rows]
+        touches = [
+            _Touch(r["id"], r["occurred_at"], r["touch_type"], r.get("channel")) for r in rows
+        ]
         touches.sort(key=lambda t: t.id)
-        score, reached = rescore_lead(
+        score, reached, learned = rescore_lead_explained(
             uow, system.rules, lead, account, cast(list[Touchpoint], touches), at
         )
         routed = None
@@ -164,7 +168,7 @@ def _add(
             assignment_rows.append(_row(routed.assignment))
         lead_rows.append(_row(lead))
         touch_rows += ({**_TOUCH_DEFAULTS, **row} for row in rows)
-        outcomes.append(LeadOutcome(lead.id, lead.status, score, reached, routed))
+        outcomes.append(lead_outcome(system.rules, lead, score, reached, routed, learned))
     pools.store()
     writer = BulkWriter.for_unit_of_work(uow)
     writer.insert("leads", lead_rows)
@@ -181,6 +185,7 @@ class _Touch:
     id: str
     occurred_at: datetime
     touch_type: str
+    channel: str | None
 
 
 #: A touchpoint row's columns that ``touchpoint_values`` leaves at their default.
@@ -266,6 +271,26 @@ def _email_domain(email: str | None) -> str | None:
     if not email or "@" not in email:
         return None
     return email.rsplit("@", 1)[1].lower()
+
+
+_PLAIN: frozenset[type[Any]] = frozenset({str, int, float, bool, type(None)})
+_EVENT_FIELDS: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _payload(event: domain.Event) -> dict[str, Any]:
+    """``event.to_payload()``, with the field names of each event type looked up once and
+    plain values (text, numbers, none) taken as they are instead of through ``jsonable``."""
+    kind = type(event)
+    if kind.to_payload is not domain.Event.to_payload:  # an event with a payload of its own
+        return event.to_payload()
+    names = _EVENT_FIELDS.get(kind)
+    if names is None:
+        names = _EVENT_FIELDS[kind] = tuple(f.name for f in fields(event))
+    return {
+        name: value if type(value) in _PLAIN else jsonable(value)
+        for name in names
+        for value in (getattr(event, name),)
+    }
 
 
 R = TypeVar("R", bound=domain.Record)

@@ -21,7 +21,6 @@ touches up to the scoring moment, else the spec's ICP fit (``IcpModel``).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -49,8 +48,21 @@ from l2o.domain import Account, Lead, Touchpoint, utc_now
 from l2o.engine.icp_fit import IcpFit, IcpModel
 from l2o.engine.lead_context import lead_derived_fields
 from l2o.engine.lead_scoring import LeadScorer
-from l2o.ingest.dedupe import FREE_MAIL_DOMAINS
+from l2o.engine.learned_scoring import LearnedScoring
+from l2o.engine.rules import DealWinScoring, LeadConversionScoring
 from l2o.services.assessment_snapshots import list_snapshots, load_snapshot
+from l2o.services.model_features import (
+    DEFAULT_OBSERVE_HOURS,
+    channel_of,
+    deal_feature_builder,
+    email_domain,
+    first_touch_minutes,
+    lead_feature_builder,
+    personal_email,
+    seniority,
+    text,
+    touch_channel,
+)
 from l2o.spec import ArchitectureSpec
 from l2o.store import schema as t
 
@@ -60,24 +72,20 @@ __all__ = [
     "TrainedModel",
     "active_scorer",
     "ai_readiness_of",
+    "deal_win_scoring",
     "evaluate_task",
+    "lead_conversion_scoring",
     "load_model",
     "read_examples",
     "train_task",
 ]
 
-DEFAULT_OBSERVE_HOURS = 24.0
-"""A lead is scored this long after it arrives: what happened by then is known."""
 DEFAULT_HORIZON_DAYS = 90.0
 """A lead that has not converted this long after arriving counts as not converted."""
 MODEL_FORMAT = "l2o.model/1"
+LEAD_CONVERSION_TASK = "lead-conversion"
+DEAL_WIN_TASK = "deal-win"
 _TOP_CHANNELS = 12
-_SENIORITY = (
-    ("c_level", r"\b(chief|ceo|cfo|cto|coo|cio|cmo|founder|owner|president)\b"),
-    ("vp", r"\b(vp|svp|evp|vice president)\b"),
-    ("director", r"\b(director|head of)\b"),
-    ("manager", r"\b(manager|lead)\b"),
-)
 
 
 def read_examples(
@@ -229,6 +237,57 @@ def active_scorer(models_dir: str | Path, task: str) -> CompiledScorer | None:
     return CompiledScorer.from_json(document["scorer"])
 
 
+def lead_conversion_scoring(models_dir: str | Path) -> LeadConversionScoring:
+    """The engine's lead-conversion scoring from ``MODELS_DIR/lead-conversion.json``: the
+    compiled model with its feature builder when the gate switched it on, else the rules
+    and the gate's (or the loader's) reasons."""
+    scorer, why, source = _gate_of(models_dir, LEAD_CONVERSION_TASK)
+    scoring: LeadConversionScoring = (
+        LearnedScoring.off(LEAD_CONVERSION_TASK, why, source)
+        if scorer is None
+        else LearnedScoring(
+            LEAD_CONVERSION_TASK, scorer, lead_feature_builder(scorer.feature_names), why, source
+        )
+    )
+    return scoring
+
+
+def deal_win_scoring(models_dir: str | Path) -> DealWinScoring:
+    """The engine's deal-win scoring from ``MODELS_DIR/deal-win.json`` (as
+    :func:`lead_conversion_scoring`)."""
+    scorer, why, source = _gate_of(models_dir, DEAL_WIN_TASK)
+    scoring: DealWinScoring = (
+        LearnedScoring.off(DEAL_WIN_TASK, why, source)
+        if scorer is None
+        else LearnedScoring(
+            DEAL_WIN_TASK, scorer, deal_feature_builder(scorer.feature_names), why, source
+        )
+    )
+    return scoring
+
+
+def _gate_of(
+    models_dir: str | Path, task: str
+) -> tuple[CompiledScorer | None, tuple[str, ...], str]:
+    """The task's compiled scorer (``None`` unless switched on), the gate's words and the
+    model file it came from."""
+    try:
+        document = load_model(models_dir, task)
+    except ModelError as exc:
+        return None, (f"{exc}: the engine keeps the rules",), ""
+    gate = document.get("gate") or {}
+    source = f"{task}.json trained {document.get('trained_at', '(unknown)')}"
+    if document.get("use") != "learned" or not document.get("scorer"):
+        reasons = tuple(str(r) for r in gate.get("reasons") or ())
+        return None, reasons or ("the model file says use the rules",), source
+    try:
+        scorer = CompiledScorer.from_json(document["scorer"])
+    except ModelError as exc:
+        return None, (f"{exc}: the engine keeps the rules",), source
+    checks = tuple(str(c.get("text")) for c in gate.get("checks") or ())
+    return scorer, checks, source
+
+
 def ai_readiness_of(
     engine: Engine, assessment: Mapping[str, Any] | None = None
 ) -> tuple[float | None, str]:
@@ -257,23 +316,6 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def _moment(days: float) -> datetime:
     return _EPOCH + timedelta(days=float(days))
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None or str(value).strip() == "" else str(value).strip()
-
-
-def _seniority(title: str | None) -> str | None:
-    if not title:
-        return None
-    lowered = title.casefold()
-    return next((level for level, words in _SENIORITY if re.search(words, lowered)), "staff")
-
-
-def _domain(email: str | None) -> str | None:
-    if not email or "@" not in email:
-        return None
-    return email.rsplit("@", 1)[1].strip().casefold() or None
 
 
 class _Reader:
@@ -383,30 +425,22 @@ class _Reader:
         accounts = self.accounts()
         by_domain: dict[str, dict[str, Any]] = {}
         for account in accounts.values():
-            domain = _text(account["domain"])
+            domain = text(account["domain"])
             if domain:
                 by_domain.setdefault(domain.casefold(), account)
         matched: list[dict[str, Any] | None] = []
         for r, when in zip(rows, scored, strict=True):
-            found = by_domain.get(_domain(r[1]) or "")
+            found = by_domain.get(email_domain(r[1]) or "")
             known = found is not None and (found["created"] is None or found["created"] <= when)
             matched.append(found if known else None)
 
         touches = self._touches_before(ids, scored)
         n = len(ids)
         columns: dict[str, np.ndarray] = {
-            "channel": np.array([_text(r[4]) or _text(r[5]) for r in rows], dtype=object),
-            "country": np.array([_text(r[3]) for r in rows], dtype=object),
-            "seniority": np.array([_seniority(r[2]) for r in rows], dtype=object),
-            "personal_email": np.array(
-                [
-                    None
-                    if _domain(r[1]) is None
-                    else ("yes" if _domain(r[1]) in FREE_MAIL_DOMAINS else "no")
-                    for r in rows
-                ],
-                dtype=object,
-            ),
+            "channel": np.array([channel_of(r[4], r[5]) for r in rows], dtype=object),
+            "country": np.array([text(r[3]) for r in rows], dtype=object),
+            "seniority": np.array([seniority(r[2]) for r in rows], dtype=object),
+            "personal_email": np.array([personal_email(r[1]) for r in rows], dtype=object),
         }
         for name, key in (
             ("account_industry", "industry"),
@@ -422,9 +456,14 @@ class _Reader:
                 [float(a[key]) if a and a[key] is not None else np.nan for a in matched],
                 dtype=np.float64,
             )
-        touched_in_time = first_touch <= scored
-        columns["first_touch_minutes"] = np.where(
-            touched_in_time, np.maximum(first_touch - created, 0.0) * 1440.0, np.nan
+        columns["first_touch_minutes"] = np.array(
+            [
+                first_touch_minutes(c, f, s)
+                for c, f, s in zip(
+                    created.tolist(), first_touch.tolist(), scored.tolist(), strict=True
+                )
+            ],
+            dtype=np.float64,
         )
         columns["touches"] = np.array([len(touches.get(i, ())) for i in ids], dtype=np.float64)
         counted: dict[str, int] = {}
@@ -467,10 +506,7 @@ class _Reader:
         ):
             limit = cutoff.get(lead_id)
             if limit is not None and day <= limit:
-                label = _text(channel)
-                out.setdefault(lead_id, []).append(
-                    (float(day), label.casefold() if label else None, str(kind))
-                )
+                out.setdefault(lead_id, []).append((float(day), touch_channel(channel), str(kind)))
         return out
 
     # --- deals ---------------------------------------------------------------------------
@@ -513,9 +549,9 @@ class _Reader:
         known_at = np.where(timed, np.maximum(closed, created), np.nan)
         matched = [accounts.get(r[1]) if r[1] else None for r in rows]
         columns: dict[str, np.ndarray] = {
-            "opportunity_type": np.array([_text(r[4]) for r in rows], dtype=object),
-            "pipeline": np.array([_text(r[3]) for r in rows], dtype=object),
-            "lead_source": np.array([_text(r[5]) for r in rows], dtype=object),
+            "opportunity_type": np.array([text(r[4]) for r in rows], dtype=object),
+            "pipeline": np.array([text(r[3]) for r in rows], dtype=object),
+            "lead_source": np.array([text(r[5]) for r in rows], dtype=object),
             "owner_role": np.array([roles.get(r[2]) if r[2] else None for r in rows], dtype=object),
             "amount_at_creation": np.array(
                 [first_amount.get(r[0], np.nan) for r in rows], dtype=np.float64

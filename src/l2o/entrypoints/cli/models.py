@@ -4,12 +4,14 @@
 
     l2o models evaluate --task lead-conversion --spec architecture.yaml [--json]
     l2o models train --task deal-win --spec architecture.yaml [--models DIR] [--json]
+    l2o models status [--models DIR] [--json]
 
 ``evaluate`` fits the spec's rules, a naive-Bayes frequency model and the learned model on
 the outcomes known by a cutoff and reports AUC, Brier score and calibration for each on the
 records scored after it. ``train`` does the same, then fits the learned model on every known
 outcome, compiles it and writes ``DIR/TASK.json`` with the gate's decision: the learned
 model is used only when AI readiness is at least 2.0 and it learned from enough outcomes.
+``status`` says, per task, what the engine scores with from those files and why.
 """
 
 from __future__ import annotations
@@ -24,8 +26,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from l2o.analytics.models import TASKS, Evaluation
+from l2o.engine import LearnedScoring
 from l2o.entrypoints.cli.common import DB_OPTION, fail, guarded
-from l2o.services.modeling import evaluate_task, train_task
+from l2o.services.modeling import (
+    deal_win_scoring,
+    evaluate_task,
+    lead_conversion_scoring,
+    train_task,
+)
 from l2o.settings import load_settings
 from l2o.spec import ArchitectureSpec, load_spec
 from l2o.store import engine_for, ensure_current
@@ -127,6 +135,49 @@ def train(
     for check in gate.checks:
         console.print(f"  {'ok ' if check.passed else 'no '} {escape(check.text)}", highlight=False)
     typer.echo(f"wrote {trained.path}")
+
+
+@app.command("status")
+def status(
+    db: str | None = DB_OPTION,
+    models: Path | None = typer.Option(
+        None,
+        "--models",
+        help="Where the model files are (default: DATA_DIR/models).",
+        show_default=False,
+    ),
+    as_json: bool = _JSON,
+) -> None:
+    """What the engine scores each task with - the learned model or the rules - and why."""
+    folder = models or guarded(lambda: load_settings(db).data_dir) / "models"
+    scorings: list[LearnedScoring[...]] = [
+        lead_conversion_scoring(folder),
+        deal_win_scoring(folder),
+    ]
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "models": str(folder),
+                    "tasks": {
+                        s.task: {
+                            "use": "learned" if s.enabled else "rules",
+                            "source": s.source or None,
+                            "why": list(s.why),
+                        }
+                        for s in scorings
+                    },
+                }
+            )
+        )
+        return
+    console = Console()
+    for scoring in scorings:
+        use = "learned model" if scoring.enabled else "the rules"
+        source = f" ({scoring.source})" if scoring.source else ""
+        console.print(f"{scoring.task}: the engine uses {use}{source}", highlight=False)
+        for why in scoring.why:
+            console.print(f"  {escape(why)}", highlight=False)
 
 
 def _task(task: str) -> str:

@@ -16,8 +16,12 @@ from a shell.
 Every command reads the architecture from ``--spec`` (default ``$L2O_SPEC``, else
 ``./architecture.yaml``) and the store from ``--db``; ``--as`` names the person acting (a
 user id or email: what the audit log records); ``--at`` the moment (ISO 8601, default
-now). ``--json`` prints one JSON object on stdout. A refusal or any other error prints one
-line naming the record and the rule on stderr and exits 1.
+now). ``lead add`` and ``lead touch`` also load the learned lead-conversion model from
+``--models`` (default ``DATA_DIR/models``, where ``l2o models train`` writes it): with the
+AI-readiness gate's switch on they print the lead's conversion probability and what moved
+it, else why the engine keeps the rules. ``--json`` prints one JSON object on stdout. A
+refusal or any other error prints one line naming the record and the rule on stderr and
+exits 1.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from l2o.errors import L2OError
 from l2o.services.bootstrap import RevenueSystem
 from l2o.services.deals import advance_opportunity, flag_stalled
 from l2o.services.errors import CommandRefused
-from l2o.services.leads import add_lead, assignments_of, log_touchpoint, route_lead
+from l2o.services.leads import LeadOutcome, add_lead, assignments_of, log_touchpoint, route_lead
 from l2o.services.lifecycle import run_lifecycle, score_account_health
 from l2o.services.quotes import accept_quote, approve_quote, reject_quote, submit_quote
 from l2o.services.replay import replay_history
@@ -66,6 +70,12 @@ _AS = typer.Option(
 _AT = typer.Option(
     None, "--at", help="When it happens, ISO 8601 with a zone (default: now).", show_default=False
 )
+_MODELS = typer.Option(
+    None,
+    "--models",
+    help="Where l2o models train wrote the learned models (default: DATA_DIR/models).",
+    show_default=False,
+)
 
 
 @lead_app.command("add")
@@ -81,12 +91,13 @@ def lead_add(
     route: bool = typer.Option(True, "--route/--no-route", help="Route the lead at once."),
     spec: Path = _SPEC,
     db: str | None = DB_OPTION,
+    models: Path | None = _MODELS,
     actor: str | None = _AS,
     at: str | None = _AT,
     as_json: bool = _JSON,
 ) -> None:
-    """Add a lead: scored, staged and routed by the spec."""
-    system = _system(spec, db)
+    """Add a lead: scored, staged and routed by the spec (and the learned model, if on)."""
+    system = _lead_system(spec, db, models)
     outcome = _run(
         as_json,
         lambda: add_lead(
@@ -111,7 +122,8 @@ def lead_add(
         as_json,
         outcome.to_json(),
         f"lead {outcome.lead_id}: {outcome.status}, score {outcome.score.total:.1f}"
-        + (f", owner {owner}" if owner else ", no owner"),
+        + (f", owner {owner}" if owner else ", no owner")
+        + _learned_lines(outcome),
     )
 
 
@@ -123,12 +135,13 @@ def lead_touch(
     channel: str | None = typer.Option(None, "--channel"),
     spec: Path = _SPEC,
     db: str | None = DB_OPTION,
+    models: Path | None = _MODELS,
     actor: str | None = _AS,
     at: str | None = _AT,
     as_json: bool = _JSON,
 ) -> None:
     """Log a touchpoint: the lead is rescored and moves through the stages it reaches."""
-    system = _system(spec, db)
+    system = _lead_system(spec, db, models)
     outcome = _run(
         as_json,
         lambda: log_touchpoint(
@@ -147,7 +160,8 @@ def lead_touch(
     _print(
         as_json,
         outcome.to_json(),
-        f"lead {outcome.lead_id}: {outcome.status}, score {outcome.score.total:.1f}{stages}",
+        f"lead {outcome.lead_id}: {outcome.status}, score {outcome.score.total:.1f}{stages}"
+        + _learned_lines(outcome),
     )
 
 
@@ -417,6 +431,21 @@ def replay(
 def _system(spec: Path, db: str | None) -> RevenueSystem:
     url = _run(False, lambda: load_settings(db).database_url)
     return _run(False, lambda: RevenueSystem.build(spec, url))
+
+
+def _lead_system(spec: Path, db: str | None, models: Path | None) -> RevenueSystem:
+    settings = _run(False, lambda: load_settings(db))
+    folder = models if models is not None else settings.data_dir / "models"
+    return _run(False, lambda: RevenueSystem.build(spec, settings.database_url, models_dir=folder))
+
+
+def _learned_lines(outcome: LeadOutcome) -> str:
+    """The learned model's word on the lead: its probability and reasons, or why not."""
+    lines = []
+    if outcome.conversion_probability is not None:
+        lines.append(f"  conversion probability {outcome.conversion_probability:.2f}")
+    lines += [f"  {reason.text}" for reason in outcome.learned_reasons]
+    return "".join(f"\n{line}" for line in lines)
 
 
 def _when(system: RevenueSystem, at: str | None) -> datetime:

@@ -12,6 +12,7 @@ from l2o.store.schema._columns import (
     primary_id,
     ref,
     source_columns,
+    sparse_index,
     version,
 )
 from l2o.store.types import JSONData, Money, Percent, TextEnum, UTCDateTime
@@ -198,18 +199,29 @@ leads = sa.Table(
     sa.Column("sql_at", UTCDateTime()),
     sa.Column("fit_score", sa.Float),
     sa.Column("engagement_score", sa.Float),
+    sa.Column("conversion_probability", sa.Float),
     ref("owner_id", "users"),
     sa.Column("routed_at", UTCDateTime()),
     sa.Column("first_touch_at", UTCDateTime()),
     sa.Column("converted_at", UTCDateTime()),
-    ref("converted_contact_id", "contacts"),
-    ref("converted_account_id", "accounts"),
-    ref("converted_opportunity_id", "opportunities"),
+    ref("converted_contact_id", "contacts", indexed=False),
+    ref("converted_account_id", "accounts", indexed=False),
+    ref("converted_opportunity_id", "opportunities", indexed=False),
     sa.Column("disqualification_reason", sa.String(255)),
     sa.Column("custom_fields", JSONData, nullable=False),
-    ref("merged_into_id", "leads"),
+    ref("merged_into_id", "leads", indexed=False),
     *source_columns(),
     version(),
+    # Set on few leads (converted, merged away): new leads are not written into them.
+    *(
+        sparse_index(name)
+        for name in (
+            "converted_contact_id",
+            "converted_account_id",
+            "converted_opportunity_id",
+            "merged_into_id",
+        )
+    ),
 )
 
 touchpoints = sa.Table(
@@ -219,14 +231,20 @@ touchpoints = sa.Table(
     sa.Column("occurred_at", UTCDateTime(), nullable=False, index=True),
     sa.Column("touch_type", sa.String(60), nullable=False),
     sa.Column("channel", sa.String(60)),
-    ref("campaign_id", "campaigns"),
+    ref("campaign_id", "campaigns", indexed=False),
     ref("lead_id", "leads"),
-    ref("contact_id", "contacts"),
-    ref("account_id", "accounts"),
-    ref("opportunity_id", "opportunities"),
-    ref("user_id", "users"),
+    ref("contact_id", "contacts", indexed=False),
+    ref("account_id", "accounts", indexed=False),
+    ref("opportunity_id", "opportunities", indexed=False),
+    ref("user_id", "users", indexed=False),
     sa.Column("details", JSONData, nullable=False),
     *source_columns(),
+    # A touch belongs to a lead or to a contact (with its account and deal), from a
+    # campaign or a rep, rarely all: each row is indexed only under the references it has.
+    *(
+        sparse_index(name)
+        for name in ("campaign_id", "contact_id", "account_id", "opportunity_id", "user_id")
+    ),
 )
 
 tasks = sa.Table(
