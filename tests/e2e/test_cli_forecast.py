@@ -9,7 +9,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from l2o.analytics.forecast import ForecastError, MonteCarlo
 from l2o.entrypoints.cli.forecast import forecast
+from l2o.services import forecasting
 from l2o.simulate import simulate, write_csv
 
 pytestmark = pytest.mark.e2e
@@ -50,3 +52,34 @@ def test_forecast_json_with_backtest(tmp_path: Path):
 def test_forecast_refuses_a_bad_period(tmp_path: Path):
     result = CliRunner().invoke(app, ["forecast", "--csv-dir", str(tmp_path), "--period", "Q3"])
     assert result.exit_code == 1
+
+
+def test_forecast_of_a_period_ended_before_the_as_of_day_is_one_line(tmp_path: Path):
+    write_csv(simulate(profile="defined", leads=500, seed=2), tmp_path)
+    args = ["forecast", "--csv-dir", str(tmp_path), "--period", "2024Q2", "--as-of", "2024-07-02"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: 2024Q2 ended before the as-of day: nothing to forecast"
+    ]
+
+
+def test_a_method_that_fails_says_why_in_its_row(tmp_path: Path, monkeypatch):
+    """Any forecasting error of one method (not only insufficient evidence) becomes that
+    method's one-line reason; the other methods still forecast."""
+
+    class Broken(MonteCarlo):
+        name = "broken"
+
+        def _learn(self, history, snapshot):
+            raise ForecastError("broken: deal OP-3 has no close date")
+
+    real = forecasting.method_makers
+    monkeypatch.setattr(forecasting, "method_makers", lambda s, seed: [*real(s, seed), Broken])
+    write_csv(simulate(profile="defined", leads=2000, seed=2), tmp_path)
+    args = ["forecast", "--csv-dir", str(tmp_path), "--period", "2024Q3", "--as-of", "2024-07-15"]
+    result = CliRunner().invoke(app, [*args, "--simulations", "300", "--json"])
+    assert result.exit_code == 0, result.output
+    methods = json.loads(result.output)["methods"]
+    assert methods["broken"] == {"expected": None, "how": "broken: deal OP-3 has no close date"}
+    assert methods["monte_carlo"]["expected"] is not None

@@ -18,7 +18,7 @@ from l2o.entrypoints.web.formatting import money
 from l2o.entrypoints.web.outcomes import OutcomeCache, forecast_view, track_record
 from l2o.publish.outcome_charts import earned_trust
 from l2o.services.access import allowed, authenticate
-from l2o.services.attribution_reading import read_store_journeys
+from l2o.services.attribution_reading import read_campaign_names, read_store_journeys
 
 pytestmark = pytest.mark.e2e
 
@@ -107,8 +107,15 @@ def test_attribution_per_campaign_names_a_model_that_cannot_run(
     page = client.get("/attribution?model=linear&by=campaign")
     assert page.status_code == 200
     assert "Credit per" in page.text
-    rows = page.text.split('data-testid="credit-table"')[1].count("<tr><td>")
-    assert rows == len(make_model("linear").fit(journeys).credits_.as_dict())
+    table = html.unescape(page.text.split('data-testid="credit-table"')[1].split("</table>")[0])
+    credits = make_model("linear").fit(journeys).credits_.as_dict()
+    assert table.count("<tr><td>") == len(credits)
+    names = read_campaign_names(outcomes_dashboard.engine)
+    for key in credits:  # each campaign by its name, its source key beside it
+        assert f"<tr><td>{names[key]}" in table
+        assert f'<span class="muted small">{key}</span>' in table
+    chart = html.unescape(page.text.split('id="chart-credit"')[1])
+    assert names[next(iter(credits))] in chart
     if len(journeys.channels) > 15:  # exact Shapley stops at 15 players: the page says so
         refused = client.get("/attribution?model=shapley&by=campaign").text
         assert 'data-testid="attribution-error"' in refused

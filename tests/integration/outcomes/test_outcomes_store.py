@@ -9,6 +9,7 @@ become one and the loser's own conversion is gone - the only way the inputs may 
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,7 @@ from l2o.analytics.attribution import read_neutral_csv as read_journeys_csv
 from l2o.analytics.forecast import METHODS, ForecastMethod, MonteCarlo, backtest, score
 from l2o.analytics.forecast import read_neutral_csv as read_history_csv
 from l2o.entrypoints.cli.app import app
-from l2o.services.attribution_reading import read_store_journeys
+from l2o.services.attribution_reading import read_campaign_names, read_store_journeys
 from l2o.services.forecast_reading import read_store_history
 
 pytestmark = pytest.mark.slow
@@ -148,3 +149,17 @@ def test_cli_refuses_two_inputs(company_csv: Path, sqlite_url: str) -> None:
     )
     assert result.exit_code == 1
     assert "one of" in result.output
+
+
+def test_campaign_names_name_every_campaign_credit_is_given_to(
+    company_store: Engine, company_csv: Path
+) -> None:
+    """Credit per campaign is keyed by source key (as from the CSV set); the names read with
+    the journeys are the names in the campaigns file, for every campaign that earned credit."""
+    names = read_campaign_names(company_store)
+    with (company_csv / "campaigns.csv").open(newline="") as handle:
+        in_file = {row["id"]: row["name"] for row in csv.DictReader(handle)}
+    assert names == in_file
+    credited = _credits(read_store_journeys(company_store).by_campaign(), "linear")
+    assert credited
+    assert set(credited) <= set(names)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from l2o.analytics.forecast._deals import DealHistory, FloatArray
-from l2o.analytics.forecast._periods import Period
+from l2o.analytics.forecast._periods import Period, past_periods, same_point
 
 __all__ = ["NewPipeline", "new_pipeline"]
 
@@ -41,7 +41,9 @@ class NewPipeline:
 
 
 def new_pipeline(history: DealHistory, day: float, period: Period) -> NewPipeline:
-    """Deals created after the as-of day's offset into each full past period and won in it.
+    """Deals created after the as-of day's point in each full past period and won in it
+    (the same days from its start, no nearer its end: :func:`same_point`; the periods are
+    :func:`past_periods`).
 
     With three or more past periods the count follows a log-linear trend (a Poisson
     regression on the period's position), kept within a factor of 2 of the mean of the
@@ -49,18 +51,16 @@ def new_pipeline(history: DealHistory, day: float, period: Period) -> NewPipelin
     rate's uncertainty is the regression's standard error of the next period, and the
     spread is the Pearson dispersion of past counts around their fit.
     """
-    offset = max(0.0, day - period.start)
     first = float(np.nanmin(history.created))
     counts: list[int] = []
     seasons: list[int] = []
     amounts: list[FloatArray] = []
-    past = period.previous()
-    while past.end <= day and past.start >= first:
-        new = (history.created > past.start + offset) & history.won_between(past.start, past.end)
+    for past in past_periods(day, period, first):
+        cut = max(past.start, same_point(day, period, past))
+        new = (history.created > cut) & history.won_between(past.start, past.end)
         counts.append(int(new.sum()))
         seasons.append(past.season)
         amounts.append(history.amount[new])
-        past = past.previous()
     if not counts:
         return NewPipeline(0.0, 0.0, np.zeros(0), "; no full past period for new pipeline")
     pool = np.concatenate(amounts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -10,7 +11,14 @@ import numpy as np
 
 from l2o.analytics.forecast._errors import ForecastError
 
-__all__ = ["Period", "day_number", "parse_period", "period_containing"]
+__all__ = [
+    "Period",
+    "day_number",
+    "parse_period",
+    "past_periods",
+    "period_containing",
+    "same_point",
+]
 
 _PATTERN = re.compile(r"^(\d{4})(?:(Q)([1-4])|-(\d{2}))?$")
 
@@ -106,3 +114,27 @@ def period_containing(day: float, kind: str) -> Period:
     stamp = np.datetime64(int(day), "D").astype(object)
     index = {"quarter": (stamp.month - 1) // 3 + 1, "month": stamp.month, "year": 1}[kind]
     return _make(kind, stamp.year, index)
+
+
+def past_periods(day: float, period: Period, first: float) -> Iterator[Period]:
+    """The full periods of ``period``'s kind before it, newest first, that a forecast made on
+    ``day`` may learn from: each ended by the end of the as-of day (a time of day does not
+    hide the period that ended that night; a period still running is skipped, not the end of
+    the search) and began on or after the day of the first deal ``first``."""
+    last = float(np.floor(day)) + 1.0  # the end of the as-of day
+    earliest = float(np.floor(first))
+    past = period.previous()
+    while past.end > last:
+        past = past.previous()
+    while past.start >= earliest:
+        yield past
+        past = past.previous()
+
+
+def same_point(day: float, period: Period, past: Period) -> float:
+    """The moment in ``past`` at the same point as ``day`` is in ``period``: as many days
+    from its start, but no later than the same time of its last day - so the last day of a
+    92-day quarter falls on the last day of a 91-day one, not after it ended. A ``day``
+    before ``period`` starts stands as far before ``past`` starts."""
+    time_of_day = day - float(np.floor(day))
+    return min(past.start + (day - period.start), past.end - 1.0 + time_of_day)

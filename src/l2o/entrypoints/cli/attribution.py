@@ -39,7 +39,7 @@ from l2o.analytics.attribution import (
 )
 from l2o.entrypoints.cli.common import DB_OPTION, fail
 from l2o.errors import L2OError, MigrationError
-from l2o.services.attribution_reading import read_store_journeys
+from l2o.services.attribution_reading import read_campaign_names, read_store_journeys
 from l2o.settings import load_settings
 
 _BY = ("channel", "campaign")
@@ -95,11 +95,14 @@ def attribution(
         fail("give either --paths FILE or --csv-dir DIR (or --touchpoints and --leads), not both")
     if db is not None and (paths is not None or touch_input):
         fail("give either --db URL or a CSV input (--paths, --csv-dir), not both")
+    names: dict[str, str] = {}
     try:
         if paths is not None:
             journeys = read_paths_csv(paths, sep=sep)
         elif not touch_input:
             journeys = _from_store(db, outcome, hint=db is None)
+            if by == "campaign":
+                names = read_campaign_names(load_settings(db).database_url)
         else:
             journeys = read_neutral_csv(
                 csv_dir,
@@ -119,9 +122,9 @@ def attribution(
     except L2OError as exc:
         fail(str(exc))
     if as_json:
-        typer.echo(json.dumps(_as_json(credits, journeys, by)))
+        typer.echo(json.dumps(_as_json(credits, journeys, by, names)))
     else:
-        _print(credits, journeys, by)
+        _print(credits, journeys, by, names)
 
 
 def _from_store(db: str | None, outcome: str, *, hint: bool) -> Journeys:
@@ -135,8 +138,10 @@ def _from_store(db: str | None, outcome: str, *, hint: bool) -> Journeys:
         fail(f"{exc}; or give either --paths FILE or --csv-dir DIR")
 
 
-def _as_json(credits: Credits, journeys: Journeys, by: str) -> dict[str, object]:
-    return {
+def _as_json(
+    credits: Credits, journeys: Journeys, by: str, names: dict[str, str]
+) -> dict[str, object]:
+    out: dict[str, object] = {
         "model": credits.model,
         "channels" if by == "channel" else "campaigns": credits.as_dict(),
         "method": credits.method,
@@ -145,21 +150,25 @@ def _as_json(credits: Credits, journeys: Journeys, by: str) -> dict[str, object]
         "source": journeys.source,
         "excluded": journeys.excluded,
     }
+    if names:
+        out["campaign_names"] = {k: names[k] for k in credits.as_dict() if k in names}
+    return out
 
 
-def _print(credits: Credits, journeys: Journeys, by: str) -> None:
+def _print(credits: Credits, journeys: Journeys, by: str, names: dict[str, str]) -> None:
     console = Console()
     table = Table(title=f"Attribution: {credits.model} ({journeys.source})")
     table.add_column(by)
+    if names:
+        table.add_column("key")
     table.add_column("conversions", justify="right")
     table.add_column("share", justify="right")
     table.add_column("value", justify="right")
     total = credits.conversions.sum()
     for name, row in credits.as_dict().items():
         share = row["conversions"] / total if total > 0 else 0.0
-        table.add_row(
-            escape(name), f"{row['conversions']:,.1f}", f"{share:.1%}", f"{row['value']:,.2f}"
-        )
+        shown = [escape(names.get(name, name)), escape(name)] if names else [escape(name)]
+        table.add_row(*shown, f"{row['conversions']:,.1f}", f"{share:.1%}", f"{row['value']:,.2f}")
     console.print(table)
     console.print(
         f"How: {credits.method}; from {credits.n_journeys:,.0f} journeys "

@@ -16,32 +16,19 @@ data cannot support says "insufficient evidence" instead of a number.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from l2o.analytics.forecast import (
-    METHODS,
-    DealHistory,
-    ForecastMethod,
-    InsufficientEvidence,
-    MonteCarlo,
-    Period,
-    backtest,
-    day_number,
-    parse_period,
-    read_maven_csv,
-    read_neutral_csv,
-    score,
-)
+from l2o.analytics.forecast import parse_period, read_maven_csv, read_neutral_csv
 from l2o.entrypoints.cli.common import DB_OPTION, fail
 from l2o.errors import L2OError
 from l2o.services.forecast_reading import read_store_history
+from l2o.services.forecasting import backtest_methods, forecast_period
 from l2o.settings import load_settings
 
 
@@ -82,58 +69,21 @@ def forecast(
             history = read_maven_csv(maven)
         else:
             history = read_store_history(load_settings(db).database_url)
-        day = day_number(as_of) if as_of else min(history.last_day, target.end - 1)
-        result: dict[str, object] = {
-            "period": target.label,
-            "as_of": str(np.datetime64(int(day), "D")),
-            "source": history.source,
-            "methods": _forecasts(history, target, day, simulations, seed),
-        }
+        result = forecast_period(
+            history, target, as_of=as_of or None, simulations=simulations, seed=seed
+        )
         if run_backtest:
             week_list = [int(w) for w in weeks.split(",") if w.strip()]
-            rows = backtest(history, _makers(simulations, seed), kind=target.kind, weeks=week_list)
-            result["backtest"] = [s.__dict__ for s in score(rows)]
+            scores = backtest_methods(
+                history, target.kind, week_list, simulations=simulations, seed=seed
+            )
+            result = replace(result, backtest=scores)
     except (L2OError, ValueError) as exc:
         fail(str(exc))
     if as_json:
-        typer.echo(json.dumps(result))
+        typer.echo(json.dumps(result.as_json()))
     else:
-        _print(result, history)
-
-
-def _makers(simulations: int, seed: int) -> list[Callable[[], ForecastMethod]]:
-    makers: list[Callable[[], ForecastMethod]] = [
-        m for n, m in METHODS.items() if n != MonteCarlo.name
-    ]
-    makers.append(lambda: MonteCarlo(n_simulations=simulations, seed=seed))
-    return makers
-
-
-def _forecasts(
-    history: DealHistory, period: Period, day: float, simulations: int, seed: int
-) -> dict[str, dict[str, object]]:
-    out: dict[str, dict[str, object]] = {}
-    for make in _makers(simulations, seed):
-        method = make()
-        try:
-            f = method.fit(history, day).predict(period)
-        except InsufficientEvidence as exc:
-            out[method.name] = {"expected": None, "how": f"insufficient evidence: {exc}"}
-            continue
-        out[method.name] = {
-            "expected": f.expected,
-            "booked": f.booked,
-            "from_open": f.from_open,
-            "from_new": f.from_new,
-            "open_deals": f.n_open,
-            "won_deals": f.n_booked,
-            "p10": f.p10,
-            "p50": f.p50,
-            "p90": f.p90,
-            "how": f.how,
-            **f.extra,
-        }
-    return out
+        _print(result.as_json())
 
 
 def _pct(value: object) -> str:
@@ -144,9 +94,9 @@ def _money(value: object) -> str:
     return "-" if value is None else f"{value:,.0f}"
 
 
-def _print(result: dict[str, object], history: DealHistory) -> None:
+def _print(result: dict[str, object]) -> None:
     console = Console()
-    table = Table(title=f"Forecast {result['period']} as of {result['as_of']} ({history.source})")
+    table = Table(title=f"Forecast {result['period']} as of {result['as_of']} ({result['source']})")
     for name in ("method", "expected", "P10", "P50", "P90", "how"):
         table.add_column(name, justify="left" if name in ("method", "how") else "right")
     methods = result["methods"]

@@ -1,5 +1,6 @@
 """The outcomes the forecast, attribution and executive pages show, computed with the same
-calls as ``l2o forecast`` and ``l2o attribution`` over the store, and kept per store state.
+calls as ``l2o forecast`` (:mod:`l2o.services.forecasting`) and ``l2o attribution`` over the
+store, and kept per store state.
 
 A backtest refits every method at two weeks of every past period: seconds on a large store.
 Results are cached under the store's state (row counts and latest change times of the
@@ -15,27 +16,22 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from l2o.analytics.attribution import DEFAULT_MODEL, MODELS, Credits, Journeys, make_model
-from l2o.analytics.forecast import (
-    METHODS,
-    DealHistory,
-    ForecastError,
-    ForecastMethod,
-    MethodScore,
-    MonteCarlo,
-    Period,
-    backtest,
-    parse_period,
-    period_containing,
-    score,
-)
+from l2o.analytics.forecast import DealHistory, MethodScore, Period, parse_period
 from l2o.errors import L2OError
-from l2o.services.attribution_reading import read_store_journeys
+from l2o.services.attribution_reading import read_campaign_names, read_store_journeys
 from l2o.services.forecast_reading import read_store_history
+from l2o.services.forecasting import (
+    BACKTEST_WEEKS,
+    SIMULATIONS,
+    backtest_methods,
+    default_as_of,
+    default_period,
+    forecast_period,
+)
 from l2o.store.schema import (
     leads,
     opportunities,
@@ -52,12 +48,6 @@ __all__ = [
     "forecast_view",
     "track_record",
 ]
-
-SIMULATIONS = 10_000
-"""Monte Carlo runs per forecast (the CLI's default)."""
-
-BACKTEST_WEEKS = (2, 6)
-"""The weeks of each past period the backtest forecasts from (the CLI's default)."""
 
 T = TypeVar("T")
 
@@ -123,10 +113,6 @@ def _history(engine: Engine, cache: OutcomeCache, state: tuple[Any, ...]) -> Dea
     return cache.get(("history", state), lambda: read_store_history(engine))
 
 
-def _day(day: float) -> str:
-    return str(np.datetime64(int(day), "D"))
-
-
 # --- forecast -------------------------------------------------------------------------
 
 
@@ -151,26 +137,6 @@ class ForecastView:
         return None
 
 
-def _makers() -> list[Callable[[], ForecastMethod]]:
-    """Every method as the CLI makes them (Monte Carlo with its runs and seed)."""
-    makers: list[Callable[[], ForecastMethod]] = [
-        m for n, m in METHODS.items() if n != MonteCarlo.name
-    ]
-    makers.append(lambda: MonteCarlo(n_simulations=SIMULATIONS, seed=0))
-    return makers
-
-
-def _as_of(history: DealHistory, period: Period) -> float:
-    """The store's last day, inside the period: a period still to come is forecast from its
-    first day (the data knows nothing after its last day anyway)."""
-    return min(max(history.last_day, period.start), period.end - 1)
-
-
-def default_period(history: DealHistory, kind: str = "quarter") -> Period:
-    """The period still open on the store's last day (the next one once it has ended)."""
-    return period_containing(history.last_day + 1, kind)
-
-
 def forecast_view(engine: Engine, cache: OutcomeCache, period: str | None = None) -> ForecastView:
     """Every method's forecast of ``period`` (default: the one still open), as of the
     store's last day; a method the data cannot support says why instead of a number."""
@@ -184,35 +150,22 @@ def forecast_view(engine: Engine, cache: OutcomeCache, period: str | None = None
 
 
 def _forecast(history: DealHistory, target: Period) -> ForecastView:
-    day = _as_of(history, target)
-    methods: dict[str, dict[str, Any]] = {}
-    for make in _makers():
-        method = make()
-        try:
-            f = method.fit(history, day).predict(target)
-        except ForecastError as exc:  # InsufficientEvidence among them
-            methods[method.name] = {"expected": None, "how": f"insufficient evidence: {exc}"}
-            continue
-        methods[method.name] = {
-            "expected": f.expected,
-            "booked": f.booked,
-            "from_open": f.from_open,
-            "from_new": f.from_new,
-            "open_deals": f.n_open,
-            "won_deals": f.n_booked,
-            "p10": f.p10,
-            "p50": f.p50,
-            "p90": f.p90,
-            "how": f.how,
-        }
+    """Every method's forecast (``l2o forecast``'s), as of the store's last day inside the
+    period: a period still to come is forecast from its first day."""
+    try:
+        result = forecast_period(
+            history, target, as_of=default_as_of(history, target, from_start=True)
+        )
+    except L2OError as error:
+        return ForecastView(period=target.label, kind=target.kind, error=str(error))
     current = default_period(history, target.kind)
     choices = (current.previous(), current, current.next())
     return ForecastView(
         period=target.label,
         kind=target.kind,
-        as_of=_day(day),
-        source=history.source,
-        methods=methods,
+        as_of=result.as_of_day,
+        source=result.source,
+        methods=result.as_json()["methods"],
         choices=tuple(p.label for p in choices),
     )
 
@@ -224,7 +177,7 @@ def track_record(engine: Engine, cache: OutcomeCache, kind: str = "quarter") -> 
     history = _history(engine, cache, state)
     return cache.get(
         ("backtest", kind, state),
-        lambda: score(backtest(history, _makers(), kind=kind, weeks=BACKTEST_WEEKS)),
+        lambda: backtest_methods(history, kind, BACKTEST_WEEKS, simulations=SIMULATIONS),
     )
 
 
@@ -234,7 +187,8 @@ def track_record(engine: Engine, cache: OutcomeCache, kind: str = "quarter") -> 
 @dataclass(frozen=True)
 class AttributionView:
     """One model's credit per channel or campaign for pipeline created and revenue won, and
-    every model's credit for comparison."""
+    every model's credit for comparison; credit is keyed as ``l2o attribution --json`` keys
+    it (campaigns by source key), ``names`` gives each campaign's name (:meth:`label`)."""
 
     model: str
     by: str
@@ -248,6 +202,16 @@ class AttributionView:
     models: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     refused: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    names: dict[str, str] = field(default_factory=dict)
+
+    def label(self, key: str) -> str:
+        """What a channel or campaign is shown as: a campaign by its name (with its key when
+        another campaign has the same name), a channel, or a campaign without one, by its key."""
+        name = self.names.get(key)
+        if not name:
+            return key
+        twins = sum(1 for k in self.names.values() if k == name)
+        return name if twins == 1 else f"{name} ({key})"
 
 
 def _journeys(
@@ -274,6 +238,11 @@ def attribution_view(
         state = store_state(engine)
         pipeline = _journeys(engine, cache, state, "pipeline", by)
         revenue = _journeys(engine, cache, state, "revenue", by)
+        names = (
+            cache.get(("campaign_names", state), lambda: read_campaign_names(engine))
+            if by == "campaign"
+            else {}
+        )
     except L2OError as error:
         return AttributionView(model, by, error=str(error))
 
@@ -289,7 +258,9 @@ def attribution_view(
             chosen = _credit(pipeline, model)
             won = _credit(revenue, model)
         except L2OError as exc:
-            return AttributionView(model, by, models=models, refused=refused, error=str(exc))
+            return AttributionView(
+                model, by, models=models, refused=refused, error=str(exc), names=names
+            )
         return AttributionView(
             model=model,
             by=by,
@@ -302,6 +273,7 @@ def attribution_view(
             excluded={k: v for k, v in pipeline.excluded.items() if v},
             models=models,
             refused=refused,
+            names=names,
         )
 
     return cache.get(("attribution", model, by, state), compute)

@@ -6,6 +6,7 @@ in place with htmx. Computed as ``l2o attribution`` computes it over the store."
 # Routes read their dependency aliases (local Annotated types) at definition time, so this
 # module keeps its annotations evaluated (no ``from __future__ import annotations``).
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -16,7 +17,7 @@ from l2o.entrypoints.web.charts import attribution_charts
 from l2o.entrypoints.web.context import Dashboard, Viewer
 from l2o.entrypoints.web.outcomes import AttributionView, attribution_view
 
-__all__ = ["CHART_ROWS", "GROUPINGS", "credit_rows", "register"]
+__all__ = ["CHART_ROWS", "GROUPINGS", "credit_rows", "named", "register"]
 
 CHART_ROWS = 15
 """The channels or campaigns the credit chart shows (largest pipeline credit first); the
@@ -27,8 +28,9 @@ GROUPINGS = ("channel", "campaign")
 
 
 def credit_rows(view: AttributionView) -> list[dict[str, Any]]:
-    """One row per channel or campaign: deals and pipeline created, deals and revenue won,
-    with each one's share of the total."""
+    """One row per channel or campaign (``name`` its key, ``label`` what it is shown as: a
+    campaign's name): deals and pipeline created, deals and revenue won, with each one's share
+    of the total."""
     if view.pipeline is None:
         return []
     revenue = view.revenue or {}
@@ -40,6 +42,7 @@ def credit_rows(view: AttributionView) -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": name,
+                "label": view.label(name),
                 "deals": credit["conversions"],
                 "pipeline": credit["value"],
                 "pipeline_share": credit["value"] / pipeline_total if pipeline_total else None,
@@ -49,6 +52,23 @@ def credit_rows(view: AttributionView) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def named(view: AttributionView) -> AttributionView:
+    """The view with its credit keyed by what each campaign is shown as (its name), for the
+    charts; channels, and campaigns without a name, keep their keys."""
+    if not view.names:
+        return view
+
+    def relabel(credit: dict[str, dict[str, float]] | None) -> dict[str, dict[str, float]] | None:
+        return None if credit is None else {view.label(k): v for k, v in credit.items()}
+
+    return replace(
+        view,
+        pipeline=relabel(view.pipeline),
+        revenue=relabel(view.revenue),
+        models={m: relabel(c) or {} for m, c in view.models.items()},
+    )
 
 
 def register(router: APIRouter, dashboard: Dashboard) -> None:
@@ -69,7 +89,7 @@ def register(router: APIRouter, dashboard: Dashboard) -> None:
             "models": list(MODELS),
             "groupings": GROUPINGS,
             "default_model": DEFAULT_MODEL,
-            "charts": attribution_charts(view, DEFAULT_MODEL, limit=CHART_ROWS),
+            "charts": attribution_charts(named(view), DEFAULT_MODEL, limit=CHART_ROWS),
             "chart_rows": CHART_ROWS,
         }
         htmx = request.headers.get("HX-Request") == "true"
