@@ -27,6 +27,7 @@ from l2o.publish.figures import money_short
 
 __all__ = [
     "FUNNEL_METRICS",
+    "PROPER_NAMES",
     "RETENTION_METRICS",
     "EarnedTrust",
     "attribution_chart",
@@ -60,9 +61,15 @@ def _plain(item: Any) -> dict[str, Any]:
     return dict(item)
 
 
+#: Method names that are proper names, written as such.
+PROPER_NAMES = {"monte carlo": "Monte Carlo", "markov": "Markov", "shapley": "Shapley"}
+
+
 def _words(name: str) -> str:
-    """``monte_carlo`` -> ``Monte carlo``; ``first-touch`` -> ``First touch``."""
+    """``monte_carlo`` -> ``Monte Carlo``; ``first-touch`` -> ``First touch``."""
     text = name.replace("_", " ").replace("-", " ").strip()
+    for plain, proper in PROPER_NAMES.items():
+        text = text.replace(plain, proper)
     return text[:1].upper() + text[1:]
 
 

@@ -14,7 +14,7 @@ from outcomes_company import OutcomesDashboard
 from web_company import Dashboard
 
 from l2o.analytics.attribution import DEFAULT_MODEL, MODELS, make_model
-from l2o.entrypoints.web.formatting import money
+from l2o.entrypoints.web.formatting import label, money
 from l2o.entrypoints.web.outcomes import OutcomeCache, forecast_view, track_record
 from l2o.publish.outcome_charts import earned_trust
 from l2o.services.access import allowed, authenticate
@@ -44,7 +44,7 @@ def test_the_forecast_page_shows_every_method_and_the_interval(
     assert view.error is None
     assert f"Forecast {view.period}" in page.text
     for name in view.methods:
-        assert name.replace("_", " ").capitalize() in page.text
+        assert label(name) in page.text
     interval = view.interval
     assert interval is not None  # Monte Carlo forecast the open period
     assert interval["p10"] <= interval["p50"] <= interval["p90"]

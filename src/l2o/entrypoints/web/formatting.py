@@ -7,6 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from l2o.publish.outcome_charts import PROPER_NAMES
+
 __all__ = ["FILTERS", "label", "money", "percent", "score", "value", "when"]
 
 
@@ -49,10 +51,13 @@ def when(value: datetime | date | str | None) -> str:
 
 
 def label(name: str | None) -> str:
-    """A snake_case id in words: ``solution_validation`` -> ``Solution validation``."""
+    """A snake_case id in words: ``solution_validation`` -> ``Solution validation``,
+    ``monte_carlo`` -> ``Monte Carlo``."""
     if not name:
         return ""
     text = name.replace("_", " ").strip()
+    for plain, proper in PROPER_NAMES.items():
+        text = text.replace(plain, proper)
     return text[:1].upper() + text[1:]
 
 
