@@ -140,3 +140,40 @@ def test_simulate_db_goes_through_the_importer(migrated: str, tmp_path: Path) ->
     assert batch.counts_add_up
     assert leads > 250
     assert batch.rows_inserted > leads
+
+
+EXAMPLE_SPEC = Path(__file__).resolve().parents[2] / "examples" / "revenue-machine.yaml"
+
+
+def test_import_applies_the_spec_given_or_says_it_did_not(
+    migrated: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("L2O_SPEC", raising=False)
+    _write_leads(tmp_path / "crm", "LD-1,Ana,Lopez,ana@acme.example,2024-03-31T14:05:00Z\n")
+    app = _app()
+    plain = runner.invoke(app, ["import", str(tmp_path / "crm"), "--db", migrated])
+    assert plain.exit_code == 0, plain.output
+    assert "rules were not applied" in plain.output
+    as_json = runner.invoke(app, ["import", str(tmp_path / "crm"), "--db", migrated, "--json"])
+    assert json.loads(as_json.stdout.strip().splitlines()[-1])["rules"] is None
+
+    _write_leads(tmp_path / "crm", "LD-1,Ana,Lopez,ana@acme.example,2024-04-01T09:00:00Z\n")
+    args = ["import", str(tmp_path / "crm"), "--db", migrated, "--spec", str(EXAMPLE_SPEC)]
+    scored = runner.invoke(app, args)
+    assert scored.exit_code == 0, scored.output
+    assert "1 leads scored" in scored.output
+
+    # $L2O_SPEC is the default, as for the API.
+    monkeypatch.setenv("L2O_SPEC", str(EXAMPLE_SPEC))
+    _write_leads(tmp_path / "crm", "LD-1,Ana,Lopez,ana@acme.example,2024-04-02T09:00:00Z\n")
+    result = runner.invoke(app, ["import", str(tmp_path / "crm"), "--db", migrated, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["rules"] == {"leads_scored": 1, "moves_checked": 0, "moves_refused": 0}
+    engine = engine_for(migrated)
+    try:
+        with SqlAlchemyUnitOfWork(engine) as uow:
+            (lead,) = uow.leads.list(source_id="LD-1")
+    finally:
+        engine.dispose()
+    assert lead.fit_score is not None

@@ -12,18 +12,36 @@ value changed, with audit rows (``l2o.store.bulk.BulkWriter``). Refused rows go 
 quarantine with their row number, field, rule and raw content. Everything - records, audit
 rows, quarantine, the ``ImportBatch`` - commits at the end, or nothing does: an import that
 fails or is interrupted leaves the store as it was, plus a ``failed`` batch saying why.
+
+Given a :class:`~l2o.services.bootstrap.RevenueSystem` (the architecture spec compiled),
+the batch also applies the rules every other path applies, in the same transaction and as
+of ``system.now()``:
+
+- an opportunity already stored whose stage the file changes is a stage move: it is held
+  back until the batch's other files are written (its quotes, orders and contacts count),
+  then checked by its pipeline's gate - :meth:`StageGate.check` with the related records and
+  derived fields the services count (:func:`~l2o.services.deal_facts.gate_facts`,
+  :func:`~l2o.services.deal_facts.deal_derived_fields`) - against the deal as the row would
+  leave it. A refused move quarantines the row (field ``stage``, the gate's rule, every
+  missing criterion) and nothing of it is written. A first-time opportunity is history and
+  is not gated (``l2o replay`` judges history).
+- every open lead the batch inserted or changed, or gave a new touchpoint, is scored and
+  staged by :func:`~l2o.services.leads.rescore_lead` with its touchpoints from the store.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.engine import Engine
 
 from l2o import domain
+from l2o.engine import EngineError
 from l2o.ingest import (
     DEFAULT_CHUNK_ROWS,
     RECORD_SPECS,
@@ -37,8 +55,12 @@ from l2o.ingest import (
     checked_chunks,
     insert_defaults,
 )
+from l2o.services.bootstrap import RevenueSystem
+from l2o.services.deal_facts import deal_derived_fields, gate_facts
+from l2o.services.errors import CommandRefused
 from l2o.services.import_references import ReferenceResolver, derived_id
-from l2o.services.import_summary import ImportSummary, TypeCounts
+from l2o.services.import_summary import ImportSummary, RulesApplied, TypeCounts
+from l2o.services.leads import matched_account, rescore_lead
 from l2o.store import SqlAlchemyUnitOfWork
 from l2o.store.bulk import BulkWriter
 
@@ -62,11 +84,16 @@ def import_directory(
     progress: ImportProgress | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     source_name: dict[str, Any] | None = None,
+    system: RevenueSystem | None = None,
 ) -> ImportSummary:
     """Import every file ``adapter`` finds in ``directory`` as one batch; its summary.
 
     ``source_name`` is what the batch records about where the rows came from (default:
     the folder and the source), which ``l2o quarantine retry`` reads to run it again.
+    With ``system`` the architecture's rules apply (stage gates on moves, lead scoring and
+    stages; see the module docstring) as of ``system.now()``; the rows are written to
+    ``engine`` all the same. Without it rows are written as the file gives them and the
+    summary's ``rules`` is ``None``.
     """
     plan = adapter.plan(directory)
     origin = source_name or {"path": str(directory), "source": adapter.name}
@@ -78,8 +105,11 @@ def import_directory(
             uow.import_batches.add(batch)
             uow.flush()
             run = _BatchRun(uow, batch, adapter, summary, chunk_rows, progress)
+            if system is not None:
+                run.rules = _RulesRun(system, system.now())
             for source_file in plan.files:
                 run.import_file(source_file, dedupe)
+            run.apply_rules()
             _close_batch(batch, summary.total)
             uow.commit()
     except BaseException as exc:
@@ -108,6 +138,37 @@ class _BatchRun:
         self.progress = progress
         self.writer = BulkWriter.for_unit_of_work(uow)
         self.references = ReferenceResolver(self.writer, adapter.name)
+        self.rules: _RulesRun | None = None
+
+    def apply_rules(self) -> None:
+        """Gate the stage moves held back, then score and stage the leads (with a spec)."""
+        rules = self.rules
+        if rules is None:
+            return
+        applied = RulesApplied()
+        self._apply_moves(rules, applied)
+        applied.leads_scored = rules.rescore_leads(self.uow)
+        self.summary.rules = applied
+
+    def _apply_moves(self, rules: _RulesRun, applied: RulesApplied) -> None:
+        if not rules.moves:
+            return
+        counts = self.summary.counts("opportunities")
+        allowed: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        refused: list[Rejection] = []
+        for move in rules.moves:
+            rejection = rules.gate(self.uow, move)
+            if rejection is None:
+                allowed.append((move.stored, move.values))
+            else:
+                refused.append(rejection)
+        applied.moves_checked = len(rules.moves)
+        applied.moves_refused = len(refused)
+        updated = self.writer.update("opportunities", allowed)
+        counts.updated += updated
+        counts.unchanged += len(allowed) - updated
+        counts.quarantined += len(refused)
+        self._quarantine(refused)
 
     def import_file(self, source_file: SourceFile, dedupe: DedupeStep | None) -> None:
         record_type = source_file.record_type
@@ -166,6 +227,10 @@ class _BatchRun:
         for row, resolved in accepted:
             values = {**row.values, **resolved}
             if row.source_id in stored:
+                if self.rules is not None and self.rules.holds(
+                    record_type, row, stored[row.source_id], values
+                ):
+                    continue
                 updates.append((stored[row.source_id], values))
                 continue
             record = insert_defaults(spec, values)
@@ -173,10 +238,13 @@ class _BatchRun:
             if spec.has_source_key:
                 record.update(source_system=system, source_id=row.source_id)
             inserts.append(record)
+        # A stage move held back is counted when its gate has decided (``apply_rules``).
         counts = TypeCounts(read=chunk.rows_read, quarantined=len(rejected))
         counts.inserted = self.writer.insert(record_type, inserts)
         counts.updated = self.writer.update(record_type, updates)
         counts.unchanged = len(updates) - counts.updated
+        if self.rules is not None:
+            self.rules.note_written(self.writer, record_type, inserts, updates)
         self._quarantine(rejected)
         return counts, [record["id"] for record in inserts]
 
@@ -229,6 +297,122 @@ class _BatchRun:
                 for r in rejected
             ],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _HeldMove:
+    """A stored deal's row that changes its stage: written only if its gate allows it."""
+
+    row: StagedRow
+    stored: dict[str, Any]
+    values: dict[str, Any]
+
+
+class _DealAsLeft:
+    """A deal as a row would leave it, read by name as the gate reads an ``Opportunity``:
+    the stored fields with the row's over them, but the stored stage (where the move starts)
+    and closed state."""
+
+    def __init__(self, stored: dict[str, Any], values: dict[str, Any]) -> None:
+        self.__dict__.update(stored)
+        self.__dict__.update(values)
+        for name in ("stage", "is_closed", "is_won"):
+            self.__dict__[name] = stored[name]
+
+
+class _RulesRun:
+    """The architecture's rules over one batch: stage moves held for their gates, and the
+    leads to score once every file is written."""
+
+    def __init__(self, system: RevenueSystem, at: datetime) -> None:
+        self.system = system
+        self.at = at
+        self.moves: list[_HeldMove] = []
+        self.lead_ids: dict[str, None] = {}
+
+    def holds(
+        self, record_type: str, row: StagedRow, stored: dict[str, Any], values: dict[str, Any]
+    ) -> bool:
+        """Whether the row is a stage move of a stored deal, held back for its gate."""
+        if record_type != "opportunities" or "stage" not in values:
+            return False
+        if values["stage"] is None or values["stage"] == stored["stage"]:
+            return False
+        self.moves.append(_HeldMove(row, stored, values))
+        return True
+
+    def note_written(
+        self,
+        writer: BulkWriter,
+        record_type: str,
+        inserts: Sequence[dict[str, Any]],
+        updates: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+    ) -> None:
+        """Remember the leads to score: inserted, really changed, or given a touchpoint."""
+        if record_type == "leads":
+            self.lead_ids.update(dict.fromkeys(str(record["id"]) for record in inserts))
+            if updates:
+                now = writer.existing_by_id("leads", [stored["id"] for stored, _ in updates])
+                self.lead_ids.update(
+                    dict.fromkeys(
+                        str(stored["id"])
+                        for stored, _ in updates
+                        if now[stored["id"]]["version"] != stored["version"]
+                    )
+                )
+        elif record_type == "touchpoints":
+            self.lead_ids.update(
+                dict.fromkeys(str(r["lead_id"]) for r in inserts if r.get("lead_id"))
+            )
+
+    def gate(self, uow: SqlAlchemyUnitOfWork, move: _HeldMove) -> Rejection | None:
+        """The move's gate decision as the services make it; ``None`` when it may go."""
+        deal = cast(domain.Opportunity, _DealAsLeft(move.stored, move.values))
+        to_stage = str(move.values["stage"])
+        try:
+            gate = self.system.rules.gates.for_pipeline(deal.pipeline)
+        except EngineError as error:
+            return _refused(move, "gate.unknown_pipeline", f"Opportunity {deal.id}: {error}")
+        decision = gate.check(
+            deal,
+            to_stage,
+            related=gate_facts(uow, deal, self.system.spec),
+            derived=deal_derived_fields(uow, deal, self.at),
+        )
+        if decision.allowed:
+            return None
+        rule = decision.reasons[0].rule if decision.reasons else "gate"
+        refusal = CommandRefused("Opportunity", deal.id, rule, decision.reasons)
+        return _refused(move, rule, str(refusal))
+
+    def rescore_leads(self, uow: SqlAlchemyUnitOfWork) -> int:
+        """Score and stage every open lead noted (a lead merged away: its master), as of
+        the batch's time, with its touchpoints from the store; how many were scored."""
+        uow.flush()
+        # Rows were written beside the session (bulk): what it holds may be out of date.
+        uow.session.expire_all()
+        scored = 0
+        seen: set[str] = set()
+        for lead_id in self.lead_ids:
+            lead = uow.leads.find(lead_id)
+            while lead is not None and lead.merged_into_id is not None:
+                lead = uow.leads.find(lead.merged_into_id)
+            if lead is None or lead.id in seen or not lead.is_open:
+                continue
+            seen.add(lead.id)
+            touches = uow.touchpoints.list(lead_id=lead.id)
+            account = matched_account(uow, lead)
+            rescore_lead(uow, self.system.rules, lead, account, touches, self.at)
+            scored += 1
+        uow.flush()
+        return scored
+
+
+def _refused(move: _HeldMove, rule: str, message: str) -> Rejection:
+    row = move.row
+    return Rejection.of(
+        RowProblem("stage", rule, message), row.record_type, row.row_number, row.raw
+    )
 
 
 def _whole(record_type: str, chunks: Any) -> RowChunk:

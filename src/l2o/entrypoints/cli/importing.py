@@ -1,8 +1,10 @@
-"""``l2o import DIR --source neutral|salesforce|hubspot [--mapping YAML]`` - import exports.
+"""``l2o import DIR --source neutral|salesforce|hubspot [--mapping YAML] [--spec FILE]``.
 
 Prints a progress bar while it reads (on stderr), then a summary table per record type
-(rows read, inserted, updated, unchanged, merged, quarantined) and the batch id; with
-``--json`` the summary is one JSON object on stdout instead. Exit status 1 on an error
+(rows read, inserted, updated, unchanged, merged, quarantined), what the architecture's
+rules did (leads scored, stage moves checked and refused - or one line saying they were
+not applied, without a spec) and the batch id; with ``--json`` the summary is one JSON
+object on stdout instead (``"rules": null`` without a spec). Exit status 1 on an error
 (nothing is written then), 0 otherwise - quarantined rows are results, not errors.
 """
 
@@ -18,6 +20,7 @@ from rich.table import Table
 
 from l2o.errors import L2OError
 from l2o.ingest import SOURCES, MappingError, adapter_for
+from l2o.services.bootstrap import RevenueSystem
 from l2o.services.import_summary import ImportSummary
 from l2o.services.importing import import_directory
 from l2o.settings import load_settings
@@ -49,12 +52,21 @@ def import_(
     dedupe: bool = typer.Option(
         True, "--dedupe/--no-dedupe", help="Merge new accounts, contacts and leads into duplicates."
     ),
+    spec: Path | None = typer.Option(
+        None,
+        "--spec",
+        envvar="L2O_SPEC",
+        dir_okay=False,
+        help="Architecture spec whose rules apply (stage gates, lead scoring). "
+        "Default: $L2O_SPEC; without one the rows are written as the files give them.",
+        show_default=False,
+    ),
 ) -> None:
     """Import CRM exports: validate, standardize, dedupe, upsert; refused rows to quarantine."""
     if source not in SOURCES:
         raise typer.BadParameter(f"use one of {', '.join(SOURCES)}", param_hint="--source")
     try:
-        summary = run_import(directory, source, mapping, db, dedupe=dedupe)
+        summary = run_import(directory, source, mapping, db, dedupe=dedupe, spec=spec)
     except (L2OError, MappingError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -65,15 +77,26 @@ def import_(
 
 
 def run_import(
-    directory: Path, source: str, mapping: Path | None, db: str | None, *, dedupe: bool = True
+    directory: Path,
+    source: str,
+    mapping: Path | None,
+    db: str | None,
+    *,
+    dedupe: bool = True,
+    spec: Path | None = None,
 ) -> ImportSummary:
-    """Import ``directory`` into the store at ``db`` with a progress bar on stderr."""
+    """Import ``directory`` into the store at ``db`` with a progress bar on stderr; with
+    ``spec`` the architecture's rules apply to the batch."""
     url = load_settings(db).database_url
-    engine = engine_for(url)
     adapter = adapter_for(source, mapping)
     origin = {"path": str(directory.resolve()), "source": source}
     if mapping is not None:
         origin["mapping"] = str(mapping.resolve())
+    system = None
+    if spec is not None:
+        system = RevenueSystem.build(spec, url, source=f"import:{adapter.name}")
+        origin["spec"] = str(spec.resolve())
+    engine = system.engine if system is not None else engine_for(url)
     console = Console(stderr=True)
     try:
         with Progress(
@@ -101,6 +124,7 @@ def run_import(
                 progress=advance,
                 source_name=origin,
                 dedupe=dedupe_imported if dedupe else None,
+                system=system,
             )
     finally:
         engine.dispose()
@@ -123,6 +147,17 @@ def print_summary(summary: ImportSummary, console: Console) -> None:
     table.add_section()
     table.add_row("total", *(f"{getattr(total, n):,}" for n in names), style="bold")
     console.print(table)
+    rules = summary.rules
+    if rules is None:
+        console.print(
+            "The architecture's rules were not applied (no --spec): leads keep the file's "
+            "scores and status, stage moves were not gated."
+        )
+    else:
+        console.print(
+            f"Architecture rules: {rules.leads_scored:,} leads scored and staged, "
+            f"{rules.moves_checked:,} stage moves checked, {rules.moves_refused:,} refused"
+        )
     console.print(f"Batch {summary.batch_id}")
     if total.quarantined:
         console.print(f"See why rows were refused: l2o quarantine show {summary.batch_id}")
