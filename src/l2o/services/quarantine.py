@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from l2o import domain
 from l2o.errors import RecordNotFound
 from l2o.ingest import adapter_for
+from l2o.services.bootstrap import RevenueSystem
 from l2o.services.import_dedupe import dedupe_imported
 from l2o.services.import_summary import ImportSummary
 from l2o.services.importing import DedupeStep, import_directory
@@ -27,11 +28,13 @@ __all__ = ["BatchOrigin", "batch_origin", "list_batches", "quarantined_rows", "r
 
 @dataclass(frozen=True)
 class BatchOrigin:
-    """Where a batch's rows came from: folder, source name and mapping YAML (if any)."""
+    """Where a batch's rows came from: folder, source name, mapping YAML and the
+    architecture spec whose rules applied (if any)."""
 
     path: Path
     source: str
     mapping: Path | None = None
+    spec: Path | None = None
 
 
 def list_batches(engine: Engine, limit: int = 20) -> list[domain.ImportBatch]:
@@ -71,8 +74,12 @@ def batch_origin(batch: domain.ImportBatch) -> BatchOrigin:
     try:
         origin = json.loads(batch.source_name or "")
         mapping = origin.get("mapping")
+        spec = origin.get("spec")
         return BatchOrigin(
-            Path(origin["path"]), origin["source"], Path(mapping) if mapping else None
+            Path(origin["path"]),
+            origin["source"],
+            Path(mapping) if mapping else None,
+            Path(spec) if spec else None,
         )
     except (ValueError, KeyError, TypeError):
         raise ValueError(
@@ -83,19 +90,25 @@ def batch_origin(batch: domain.ImportBatch) -> BatchOrigin:
 def retry_batch(
     engine: Engine, batch_id: str, *, dedupe: DedupeStep | None = dedupe_imported
 ) -> tuple[ImportSummary, int]:
-    """Import batch ``batch_id``'s folder again; the new summary, and how many rows the old
-    batch quarantined."""
+    """Import batch ``batch_id``'s folder again - with the mapping and the architecture's
+    rules it ran with - the new summary, and how many rows the old batch quarantined."""
     batch = find_batch(engine, batch_id)
     origin = batch_origin(batch)
     before = len(quarantined_rows(engine, batch.id))
     source_name: dict[str, str] = {"path": str(origin.path), "source": origin.source}
     if origin.mapping is not None:
         source_name["mapping"] = str(origin.mapping)
+    adapter = adapter_for(origin.source, origin.mapping)
+    system = None
+    if origin.spec is not None:
+        source_name["spec"] = str(origin.spec)
+        system = RevenueSystem.build(origin.spec, engine, source=f"import:{adapter.name}")
     summary = import_directory(
         engine,
         origin.path,
-        adapter_for(origin.source, origin.mapping),
+        adapter,
         dedupe=dedupe,
         source_name=source_name,
+        system=system,
     )
     return summary, before

@@ -18,6 +18,7 @@ from l2o.services.bootstrap import RevenueSystem
 from l2o.services.import_summary import ImportSummary
 from l2o.services.importing import import_directory
 from l2o.services.leads import NewTouch, add_lead
+from l2o.services.quarantine import retry_batch
 from l2o.store import SqlAlchemyUnitOfWork
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
@@ -208,3 +209,34 @@ def test_reimporting_the_same_files_with_the_spec_changes_nothing(
     assert again.rules.leads_scored == 0
     after = _lead(engine, "LD-1")
     assert (after.version, after.engagement_score) == (before.version, before.engagement_score)
+
+
+def test_a_retried_batch_runs_with_the_rules_it_was_imported_with(
+    engine: Engine, system: RevenueSystem, company: Path
+) -> None:
+    _import(engine, company, system)
+    spec = EXAMPLES / "revenue-machine.yaml"
+    moved = _write(company.parent / "v2", opportunities=_deal("solution_validation"))
+    origin = {"path": str(moved), "source": "neutral", "spec": str(spec)}
+    refused = import_directory(
+        engine, moved, adapter_for("neutral"), system=system, source_name=origin
+    )
+    assert refused.by_type["opportunities"].quarantined == 1
+
+    # The file is fixed (a next step) but the deal is still unqualified: the retry's gate
+    # refuses again - the rules were not dropped on the way.
+    _write(moved, opportunities=_deal("solution_validation", next_step="demo"))
+    again, before = retry_batch(engine, refused.batch_id, dedupe=None)
+    assert before == 1
+    assert again.rules is not None
+    assert (again.rules.moves_checked, again.rules.moves_refused) == (1, 1)
+    assert _stored_deal(engine).stage == "discovery"
+
+    with SqlAlchemyUnitOfWork(engine, source="test") as uow:
+        (deal,) = uow.opportunities.list(source_system="neutral", source_id="OP-1")
+        deal.qualification = dict(QUALIFIED)
+        uow.commit()
+    applied, _ = retry_batch(engine, again.batch_id, dedupe=None)
+    assert applied.rules is not None
+    assert applied.rules.moves_refused == 0
+    assert _stored_deal(engine).stage == "solution_validation"
