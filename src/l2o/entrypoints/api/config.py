@@ -29,6 +29,17 @@ class ApiSettings(Settings):
     max_upload_bytes: int = Field(default=100_000_000, gt=0, description="Import uploads.")
     page_size: int = Field(default=50, gt=0)
     max_page_size: int = Field(default=200, gt=0)
+    token_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How long a token's user and role are kept before being read again (0: never).",
+    )
+    lead_group_window_ms: float = Field(
+        default=2.0,
+        ge=0,
+        le=100,
+        description="How long POST /leads waits to store the leads arriving together at once.",
+    )
     allow_private_webhooks: bool = Field(
         default=False, description="Let webhook targets resolve to private addresses (dev)."
     )

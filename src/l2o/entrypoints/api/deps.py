@@ -12,13 +12,16 @@ import threading
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
 from l2o.entrypoints.api.config import ApiSettings
+from l2o.entrypoints.api.lead_intake import LeadIntake, StoreTurns
+from l2o.entrypoints.api.principals import KnownPrincipals
 from l2o.entrypoints.api.problems import ProblemError
-from l2o.services.access import Principal, allowed, authenticate, visible_owner_ids
+from l2o.services.access import Principal, allowed, visible_owner_ids
 from l2o.services.bootstrap import RevenueSystem
 from l2o.spec import ArchitectureSpec
 
@@ -35,13 +38,24 @@ __all__ = [
 
 @dataclass
 class ApiContext:
-    """The store, the settings and (built on first use) the revenue services' composition root."""
+    """The store, the settings, (built on first use) the revenue services' composition root,
+    the principals of recently seen tokens and the intake that stores new leads in groups."""
 
     engine: Engine
     settings: ApiSettings
     spec: ArchitectureSpec | None = None
     _system: RevenueSystem | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    principals: KnownPrincipals = field(init=False)
+    leads: LeadIntake = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.principals = KnownPrincipals(self.engine, ttl=self.settings.token_cache_seconds)
+        self.leads = LeadIntake(
+            self.system,
+            turns=StoreTurns(self.engine),
+            window=self.settings.lead_group_window_ms / 1000,
+        )
 
     def system(self) -> RevenueSystem:
         """The spec's compiled rules over the store (loaded once; ``SpecError`` if unusable)."""
@@ -51,8 +65,14 @@ class ApiContext:
                 self._system = RevenueSystem.build(spec, self.engine, source="api")
             return self._system
 
+    async def system_ready(self) -> RevenueSystem:
+        """:meth:`system` without blocking the event loop while it is first built."""
+        if self._system is not None:
+            return self._system
+        return await anyio.to_thread.run_sync(self.system)
 
-def _context(request: Request) -> ApiContext:
+
+async def _context(request: Request) -> ApiContext:
     context: ApiContext = request.app.state.l2o
     return context
 
@@ -62,7 +82,7 @@ Context = Annotated[ApiContext, Depends(_context)]
 _bearer = HTTPBearer(auto_error=False, description="An API token: l2o token create USER")
 
 
-def _principal(
+async def _principal(
     request: Request,
     ctx: Context,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -75,7 +95,7 @@ def _principal(
             rule="auth.token",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal = authenticate(ctx.engine, credentials.credentials)
+    principal = await ctx.principals.authenticate(credentials.credentials)
     if principal is None:
         raise ProblemError(
             401,
@@ -94,7 +114,7 @@ CurrentPrincipal = Annotated[Principal, Depends(_principal)]
 def requires(permission: str) -> Any:
     """A route dependency refusing (403) anyone whose role lacks ``permission``."""
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if not allowed(principal, permission):
             raise ProblemError(
                 403,
@@ -114,7 +134,7 @@ def _scope(ctx: Context, principal: CurrentPrincipal) -> frozenset[str] | None:
 Scope = Annotated[frozenset[str] | None, Depends(_scope)]
 
 
-def _limit(
+async def _limit(
     ctx: Context,
     limit: Annotated[
         int | None, Query(ge=1, description="Page size (capped by the server).")

@@ -24,7 +24,6 @@ from typing import Any
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from l2o.services.access import authenticate
 from l2o.services.access_idempotency import claim_key, complete_key, find_key, release_key
 
 __all__ = ["RequestGuards"]
@@ -112,7 +111,7 @@ class RequestGuards:
                 "idempotency.key",
             )
             return
-        owner = await _owner_of(engine, headers)
+        owner = await _owner_of(self.context.principals, headers)
         if owner is None:  # unauthenticated: the route answers 401 and nothing is kept
             await self.app(scope, receive, send)
             return
@@ -179,12 +178,12 @@ class RequestGuards:
         )
 
 
-async def _owner_of(engine: Any, headers: dict[str, str]) -> str | None:
+async def _owner_of(principals: Any, headers: dict[str, str]) -> str | None:
     auth = headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
-    principal = await anyio.to_thread.run_sync(authenticate, engine, token.strip())
+    principal = await principals.authenticate(token.strip())
     return principal.user_id if principal else None
 
 

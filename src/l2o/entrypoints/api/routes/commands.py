@@ -12,6 +12,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path
 
 from l2o import domain as d
+from l2o.entrypoints.api.answers import (
+    AccountHealthAnswer,
+    ApprovalDecisionAnswer,
+    AssignmentAnswer,
+    LeadOutcomeAnswer,
+    QuoteAnswer,
+    QuoteSubmissionAnswer,
+    RoutingAnswer,
+    StageMoveAnswer,
+)
 from l2o.entrypoints.api.deps import Context, CurrentPrincipal, Scope, requires
 from l2o.entrypoints.api.problems import PROBLEM_RESPONSES
 from l2o.entrypoints.api.schemas import (
@@ -28,7 +38,7 @@ from l2o.entrypoints.api.schemas import (
 from l2o.services.access_ingress import record_usage
 from l2o.services.access_records import get_record, record_data
 from l2o.services.deals import advance_opportunity
-from l2o.services.leads import add_lead, assignments_of, log_touchpoint, route_lead
+from l2o.services.leads import assignments_of, log_touchpoint, route_lead
 from l2o.services.quotes import approve_quote, change_quote_discount, reject_quote, submit_quote
 
 __all__ = ["IdempotencyKey", "router"]
@@ -49,6 +59,7 @@ IdempotencyKey = Annotated[
 @router.post(
     "/opportunities/{record_id}/advance",
     tags=["opportunities"],
+    response_model=StageMoveAnswer,
     dependencies=[requires("deal:advance")],
 )
 def advance(
@@ -77,7 +88,12 @@ def advance(
     return move.to_json()
 
 
-@router.post("/quotes/{record_id}/submit", tags=["quotes"], dependencies=[requires("quote:write")])
+@router.post(
+    "/quotes/{record_id}/submit",
+    tags=["quotes"],
+    response_model=QuoteSubmissionAnswer,
+    dependencies=[requires("quote:write")],
+)
 def submit(
     record_id: RecordId,
     body: SubmitBody,
@@ -103,7 +119,11 @@ def submit(
 
 
 @router.post(
-    "/quotes/{record_id}/discount", tags=["quotes"], dependencies=[requires("quote:write")]
+    "/quotes/{record_id}/discount",
+    tags=["quotes"],
+    response_model=QuoteAnswer,
+    response_model_exclude_unset=True,
+    dependencies=[requires("quote:write")],
 )
 def change_discount(
     record_id: RecordId,
@@ -130,7 +150,10 @@ def change_discount(
 
 
 @router.post(
-    "/quotes/{record_id}/approve", tags=["approvals"], dependencies=[requires("approval:decide")]
+    "/quotes/{record_id}/approve",
+    tags=["approvals"],
+    response_model=ApprovalDecisionAnswer,
+    dependencies=[requires("approval:decide")],
 )
 def approve(
     record_id: RecordId,
@@ -157,7 +180,10 @@ def approve(
 
 
 @router.post(
-    "/quotes/{record_id}/reject", tags=["approvals"], dependencies=[requires("approval:decide")]
+    "/quotes/{record_id}/reject",
+    tags=["approvals"],
+    response_model=ApprovalDecisionAnswer,
+    dependencies=[requires("approval:decide")],
 )
 def reject(
     record_id: RecordId,
@@ -183,26 +209,35 @@ def reject(
     return done.to_json()
 
 
-@router.post("/leads", tags=["leads"], status_code=201, dependencies=[requires("lead:write")])
-def create_lead(
+@router.post(
+    "/leads",
+    tags=["leads"],
+    status_code=201,
+    response_model=LeadOutcomeAnswer,
+    dependencies=[requires("lead:write")],
+)
+async def create_lead(
     body: AddLeadBody,
     ctx: Context,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
 ) -> dict[str, object]:
     """Add a lead: scored, staged and routed by the spec, with why this owner."""
-    system = ctx.system()
     fields = body.model_dump(exclude={"at"})
     if fields["country"]:
         fields["country"] = fields["country"].upper()
-    outcome = add_lead(
-        system, d.AddLead(at=system.now(body.at), requested_by=principal.user_id, **fields)
-    )
+    system = await ctx.system_ready()
+    # The clock is read now, as the request arrives, not when its group is stored.
+    command = d.AddLead(at=system.now(body.at), requested_by=principal.user_id, **fields)
+    outcome = await ctx.leads.add(command)
     return outcome.to_json()
 
 
 @router.post(
-    "/leads/{record_id}/touchpoints", tags=["leads"], dependencies=[requires("lead:write")]
+    "/leads/{record_id}/touchpoints",
+    tags=["leads"],
+    response_model=LeadOutcomeAnswer,
+    dependencies=[requires("lead:write")],
 )
 def touch_lead(
     record_id: RecordId,
@@ -230,7 +265,12 @@ def touch_lead(
     return outcome.to_json()
 
 
-@router.post("/leads/{record_id}/route", tags=["leads"], dependencies=[requires("lead:write")])
+@router.post(
+    "/leads/{record_id}/route",
+    tags=["leads"],
+    response_model=RoutingAnswer,
+    dependencies=[requires("lead:write")],
+)
 def route(
     record_id: RecordId,
     body: RouteBody,
@@ -255,7 +295,10 @@ def route(
 
 
 @router.get(
-    "/leads/{record_id}/assignments", tags=["leads"], dependencies=[requires("routing:read")]
+    "/leads/{record_id}/assignments",
+    tags=["leads"],
+    response_model=list[AssignmentAnswer],
+    dependencies=[requires("routing:read")],
 )
 def lead_assignments(record_id: RecordId, ctx: Context, scope: Scope) -> list[dict[str, Any]]:
     """The lead's routing log: every owner it was given, by which rule, and why."""
@@ -264,7 +307,10 @@ def lead_assignments(record_id: RecordId, ctx: Context, scope: Scope) -> list[di
 
 
 @router.post(
-    "/accounts/{record_id}/usage", tags=["accounts"], dependencies=[requires("import:write")]
+    "/accounts/{record_id}/usage",
+    tags=["accounts"],
+    response_model=AccountHealthAnswer,
+    dependencies=[requires("import:write")],
 )
 def add_usage(
     record_id: RecordId,

@@ -1,0 +1,162 @@
+"""POST /leads under concurrency: leads arriving together are stored as a group, each request
+still gets its own lead's answer, a failing lead fails alone, and who a token belongs to is
+remembered only for a short time."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from api_world import EXAMPLES, World, auth
+from sqlalchemy.engine import Engine
+
+from l2o import domain as d
+from l2o.entrypoints.api import create_api
+from l2o.entrypoints.api import lead_intake as intake_module
+from l2o.entrypoints.api.config import ApiSettings
+from l2o.entrypoints.api.principals import KnownPrincipals
+from l2o.services.access import add_user
+from l2o.services.bootstrap import RevenueSystem
+from l2o.store.schema import users
+
+SPEC = EXAMPLES / "revenue-machine.yaml"
+SDRS = (
+    "maya.chen@northwind.example",
+    "luis.ortiz@northwind.example",
+    "priya.nair@northwind.example",
+)
+
+
+def _add_sdrs(engine: Engine) -> set[str]:
+    return {
+        add_user(engine, name=email, access_role="rep", email=email, coverage_role=d.UserRole.SDR)
+        for email in SDRS
+    }
+
+
+async def _post_together(
+    app: object, token: str, bodies: list[dict[str, object]]
+) -> list[httpx.Response]:
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
+        return list(
+            await asyncio.gather(
+                *(client.post("/leads", json=body, headers=auth(token)) for body in bodies)
+            )
+        )
+
+
+def test_leads_posted_together_are_stored_together_each_with_its_own_answer(
+    engine: Engine, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sdrs = _add_sdrs(engine)
+    groups: list[int] = []
+    real_add_leads = intake_module.add_leads
+
+    def counting(system: RevenueSystem, leads: list[object], **kw: object) -> object:
+        groups.append(len(leads))
+        return real_add_leads(system, leads, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(intake_module, "add_leads", counting)
+    app = create_api(engine, spec=SPEC, settings=ApiSettings(data_dir=tmp_path / "data"))
+    bodies: list[dict[str, object]] = [
+        {"last_name": f"Lane{i}", "email": f"lane{i}@hooli{i}.example", "country": "US"}
+        for i in range(12)
+    ]
+    answers = asyncio.run(_post_together(app, world.tokens["admin"], bodies))
+
+    assert [a.status_code for a in answers] == [201] * len(bodies), answers[0].text
+    assert max(groups) > 1  # at least some leads shared a transaction
+    lead_ids = [a.json()["lead_id"] for a in answers]
+    assert len(set(lead_ids)) == len(bodies)
+    with engine.connect() as conn:
+        stored = dict(
+            conn.execute(
+                sa.text("select id, last_name from leads where id in :ids").bindparams(
+                    sa.bindparam("ids", expanding=True)
+                ),
+                {"ids": lead_ids},
+            ).all()
+        )
+    for body, answer in zip(bodies, answers, strict=True):
+        lead = answer.json()
+        assert stored[lead["lead_id"]] == body["last_name"]  # its own lead, not a neighbour's
+        assert lead["routed"]["lead_id"] == lead["lead_id"]
+        assert lead["routed"]["owner_id"] in sdrs
+
+
+def test_a_lead_that_fails_in_a_group_fails_alone(
+    engine: Engine, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add_sdrs(engine)
+    system = RevenueSystem.build(SPEC, engine, source="api")
+    real_add_lead = intake_module.add_lead
+
+    def refusing_batches(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("the batch failed")
+
+    def refusing_bob(system: RevenueSystem, command: d.AddLead) -> object:
+        if command.last_name == "Bob":
+            raise ValueError("Bob is refused")
+        return real_add_lead(system, command)
+
+    monkeypatch.setattr(intake_module, "add_leads", refusing_batches)
+    monkeypatch.setattr(intake_module, "add_lead", refusing_bob)
+    at = system.now()
+    admin = world.users["admin"]
+    commands = [
+        d.AddLead(at=at, last_name=name, requested_by=admin) for name in ("Ann", "Bob", "Cy")
+    ]
+
+    results = intake_module.store_group(lambda: system, commands)
+
+    assert isinstance(results[1], ValueError), results
+    kept = [r for r in (results[0], results[2]) if not isinstance(r, Exception)]
+    assert len(kept) == 2, results
+    with engine.connect() as conn:
+        names = set(conn.execute(sa.text("select last_name from leads")).scalars())
+    assert names == {"Ann", "Cy"}
+
+
+def test_a_deactivated_user_is_refused_once_the_remembered_principal_expires(
+    engine: Engine, world: World
+) -> None:
+    now = [0.0]
+    principals = KnownPrincipals(engine, ttl=5.0, clock=lambda: now[0])
+    token = world.tokens["rep_east"]
+    assert principals.lookup(token) is not None
+    with engine.begin() as conn:
+        conn.execute(
+            users.update().where(users.c.id == world.users["rep_east"]).values(active=False)
+        )
+    now[0] = 4.0
+    assert principals.lookup(token) is not None  # remembered, within the time allowed
+    now[0] = 5.5
+    assert principals.lookup(token) is None
+    assert principals.lookup("l2o_not-a-token") is None
+
+
+def test_a_repeated_idempotent_lead_post_stores_one_lead(
+    engine: Engine, world: World, tmp_path: Path
+) -> None:
+    _add_sdrs(engine)
+    app = create_api(engine, spec=SPEC, settings=ApiSettings(data_dir=tmp_path / "data"))
+    body: dict[str, object] = {"last_name": "Once", "country": "US"}
+
+    async def twice() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        headers = auth(world.tokens["admin"], **{"Idempotency-Key": "lead-once"})
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
+            first = await client.post("/leads", json=body, headers=headers)
+            again = await client.post("/leads", json=body, headers=headers)
+            return [first, again]
+
+    first, again = asyncio.run(twice())
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    with engine.connect() as conn:
+        count = conn.execute(sa.text("select count(*) from leads where last_name = 'Once'"))
+        assert count.scalar_one() == 1
