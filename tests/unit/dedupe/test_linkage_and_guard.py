@@ -92,6 +92,42 @@ def test_a_rule_over_the_cap_is_tightened_with_its_next_key() -> None:
     assert estimate.comparisons <= 500_000
 
 
+def test_a_rule_over_its_per_record_budget_is_tightened_below_the_hard_cap() -> None:
+    # 2,000 Smiths: 1,999,000 pairs, under the hard cap but over 2,000 x 50 = 100,000.
+    settings = settings_for("leads").model_copy(
+        update={
+            "blocking_rules": (
+                BlockingRule(keys=("last_name",), tighten_with=("substr(first_name, 1, 1)",)),
+            ),
+            "comparisons_per_record": 50,
+            "min_comparisons_budget": 10_000,
+        }
+    )
+    assert settings.comparisons_budget(2_000) == 100_000
+    [estimate] = find_duplicates(_people(2_000), "leads", settings).blocking
+    assert estimate.tightened_from == "block_on(last_name)"
+    assert estimate.comparisons <= 2_000 * 1_999 // 2 // 5
+
+
+def test_a_rule_over_its_budget_with_nothing_to_add_still_runs_under_the_hard_cap() -> None:
+    settings = settings_for("leads").model_copy(
+        update={
+            "blocking_rules": (BlockingRule(keys=("last_name",)),),
+            "comparisons_per_record": 1,
+            "min_comparisons_budget": 1,
+        }
+    )
+    [estimate] = find_duplicates(_people(2_000), "leads", settings).blocking
+    assert estimate.tightened_from is None
+    assert estimate.comparisons == 2_000 * 1_999 // 2
+
+
+def test_the_budget_grows_with_the_records_between_its_floor_and_the_hard_cap() -> None:
+    settings = settings_for("leads")
+    budgets = [settings.comparisons_budget(n) for n in (1_000, 100_000, 1_000_000, 10**8)]
+    assert budgets == [1_000_000, 5_000_000, 50_000_000, 50_000_000]
+
+
 def test_near_duplicate_leads_are_found_with_the_rule_that_found_them() -> None:
     rows = _people(300)
     for i, row in enumerate(rows):

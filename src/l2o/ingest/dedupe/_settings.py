@@ -112,7 +112,16 @@ class DedupeSettings(_Frozen):
     training: Training = Training()
     threshold: float = Field(default=0.9, gt=0, le=1)
     max_comparisons_per_rule: int = Field(default=50_000_000, gt=0)
+    comparisons_per_record: int = Field(default=50, gt=0)
+    min_comparisons_budget: int = Field(default=1_000_000, gt=0)
     min_records_for_linkage: int = Field(default=50, ge=2)
+
+    def comparisons_budget(self, records: int) -> int:
+        """Comparisons a rule may make on ``records`` before it is tightened (when it has
+        keys to add): ``comparisons_per_record`` per record, at least
+        ``min_comparisons_budget``, at most ``max_comparisons_per_rule``."""
+        scaled = max(self.min_comparisons_budget, self.comparisons_per_record * records)
+        return min(self.max_comparisons_per_rule, scaled)
 
     @property
     def columns(self) -> tuple[str, ...]:
