@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -38,8 +37,36 @@ def new_id() -> str:
     UUID4 keys slow to insert once a table outgrows the page cache).
     """
     value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
-    value = value & _VERSION_CLEAR | _VERSION_7
-    return str(uuid.UUID(int=value))
+    # uuid.UUID's canonical text (lower-case hex, dashes after 8, 12, 16 and 20 digits),
+    # formatted directly: a third of the cost of building a UUID object to print it.
+    text = f"{value & _VERSION_CLEAR | _VERSION_7:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` fresh record ids made at once: what ``count`` calls of :func:`new_id` make,
+    from one clock reading and one read of the random source, at a fraction of the cost.
+
+    The text is put together from hex digits instead of one integer per id: the clock's
+    12 digits, the version digit ``7`` in place of the first random digit, and the variant
+    in the top two bits of the fifth (``8``-``b``) - the same bits ``new_id`` sets.
+
+    >>> [len(i) for i in new_ids(2)]
+    [36, 36]
+    """
+    clock = f"{time.time_ns() // 1_000_000:012x}"
+    prefix = f"{clock[:8]}-{clock[8:]}-7"
+    noise = os.urandom(10 * count).hex()
+    variant = _VARIANT_DIGIT
+    return [
+        f"{prefix}{noise[at + 1 : at + 4]}-{variant[noise[at + 4]]}{noise[at + 5 : at + 8]}"
+        f"-{noise[at + 8 : at + 20]}"
+        for at in range(0, 20 * count, 20)
+    ]
+
+
+#: A random hex digit with its top two bits set to the RFC 9562 variant (binary 10).
+_VARIANT_DIGIT = {f"{n:x}": f"{n & 0x3 | 0x8:x}" for n in range(16)}
 
 
 _VERSION_CLEAR = ~(0xF << 76) & ~(0x3 << 62)

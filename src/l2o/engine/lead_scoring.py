@@ -89,12 +89,6 @@ class LeadScore:
         return tuple(reason for group in self.groups for reason in group.reasons)
 
 
-@dataclass(frozen=True, slots=True)
-class _Touch:
-    at: datetime
-    event: str
-
-
 class LeadScorer:
     """The spec's scoring model compiled once; ``score`` recomputes a lead from its touches."""
 
@@ -132,6 +126,20 @@ class LeadScorer:
         """The engagement event a touchpoint's ``touch_type`` counts as."""
         return self.event_aliases.get(touch_type, touch_type)
 
+    def events(
+        self, touchpoints: Iterable[Touchpoint], *, as_of: datetime
+    ) -> list[tuple[datetime, str]]:
+        """The touchpoints up to ``as_of`` as ``(UTC time, engagement event)`` pairs, in the
+        order given: what :meth:`score` and ``LeadLifecycle.transitions`` read of them, for
+        a caller that runs both to work out once."""
+        as_of = as_utc(as_of)
+        event_of = self.event_aliases.get
+        return [
+            (as_utc(touch.occurred_at), event_of(touch.touch_type, touch.touch_type))
+            for touch in touchpoints
+            if touch.occurred_at <= as_of
+        ]
+
     def score(
         self,
         lead: Lead,
@@ -139,14 +147,15 @@ class LeadScorer:
         *,
         as_of: datetime,
         derived: Mapping[str, Any] | None = None,
+        events: list[tuple[datetime, str]] | None = None,
     ) -> LeadScore:
-        """Score ``lead`` as of ``as_of`` from its fields and its touchpoints up to then."""
+        """Score ``lead`` as of ``as_of`` from its fields and its touchpoints up to then.
+
+        ``events`` is what :meth:`events` makes of the same ``touchpoints`` as of the same
+        moment, when the caller has it already (the touchpoints are not read again).
+        """
         as_of = as_utc(as_of)
-        touches = [
-            _Touch(touch.occurred_at, self.event_of(touch.touch_type))
-            for touch in touchpoints
-            if touch.occurred_at <= as_of
-        ]
+        touches = self.events(touchpoints, as_of=as_of) if events is None else events
         fields = RecordFields(lead, "lead", derived=derived)
         groups = tuple(
             self._fit_group(group, fields)
@@ -173,19 +182,19 @@ class LeadScorer:
         return _capped(group, raw, reasons)
 
     def _engagement_group(
-        self, group: ScoreGroup, touches: list[_Touch], as_of: datetime
+        self, group: ScoreGroup, touches: list[tuple[datetime, str]], as_of: datetime
     ) -> GroupScore:
         rules = self._event_rules[group.id]
         half_life = group.decay_half_life_days
         totals: dict[str, list[float]] = {}
         raw = 0.0
-        for touch in touches:
-            rule = rules.get(touch.event)
+        for at, event in touches:
+            rule = rules.get(event)
             if rule is None:
                 continue
             rule_id, points = rule
             if points > 0:
-                age = (as_of - touch.at).total_seconds() / _DAY_SECONDS
+                age = (as_of - at).total_seconds() / _DAY_SECONDS
                 earned = points * decay_factor(age, half_life)
             else:
                 earned = float(points)

@@ -105,11 +105,14 @@ class LeadLifecycle:
         as_of: datetime,
         derived: Mapping[str, Any] | None = None,
         fit: float | None = None,
+        events: list[tuple[datetime, str]] | None = None,
     ) -> LeadStageDecision:
         """The stages ``lead`` reached by ``as_of``, with the moment each threshold was met.
 
         ``fit`` is the lead's fit points when the caller has just worked them out for the same
         values of the scorer's ``fit_fields`` (``LeadScore.fit``); otherwise they are.
+        ``events`` is what ``LeadScorer.events`` makes of the same ``touchpoints`` as of the
+        same moment, when the caller has it already (the touchpoints are not read again).
         """
         as_of = as_utc(as_of)
         if not self.stages:
@@ -118,12 +121,7 @@ class LeadLifecycle:
         reached = [StageReached(self.stages[0].id, created, 0.0, 0.0, cast(Reason, self._start))]
         if fit is None:
             fit = self.scorer.fit_points(lead, derived=derived)
-        event_of = self.scorer.event_of
-        events = sorted(
-            (as_utc(t.occurred_at), event_of(t.touch_type))
-            for t in touchpoints
-            if t.occurred_at <= as_of
-        )
+        events = sorted(self.scorer.events(touchpoints, as_of=as_of) if events is None else events)
         groups = self._groups
         positive = [0.0] * len(groups)
         negative = [0.0] * len(groups)
@@ -170,7 +168,7 @@ class LeadLifecycle:
                     engagement,
                     Reason(
                         f"lead_stage.{stage.id}",
-                        f"{stage.id} at {at:%Y-%m-%d %H:%M}: {_needs(stage, fit, engagement)}",
+                        f"{stage.id} at {_minute(at)}: {_needs(stage, fit, engagement)}",
                     ),
                 )
             )
@@ -179,6 +177,14 @@ class LeadLifecycle:
     def _decision(self, reached: list[StageReached], waiting: Reason | None) -> LeadStageDecision:
         last = reached[-1].stage
         return LeadStageDecision(last, _STATUS_OF_STAGE.get(last), tuple(reached), waiting)
+
+
+def _minute(at: datetime) -> str:
+    """``at`` as ``YYYY-MM-DD HH:MM`` (``isoformat`` is a third of ``strftime``'s cost; the
+    years ``strftime`` writes differently are left to it)."""
+    if at.year < 1000:
+        return f"{at:%Y-%m-%d %H:%M}"
+    return at.isoformat(" ", "minutes")[:16]
 
 
 def _has_threshold(stage: LeadStage) -> bool:

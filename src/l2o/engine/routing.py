@@ -62,6 +62,13 @@ class RoutingDecision:
     territory: str | None = None
 
 
+#: What a rule's filters say of a lead: the alternative it misses as (or ``None``) and the
+#: reason it matched with.
+_Verdict = tuple[Alternative | None, Reason]
+#: Filter verdicts kept per router before they are worked out afresh.
+_VERDICTS_KEPT = 4_096
+
+
 @dataclass(frozen=True, slots=True)
 class _Rule:
     rule: RoutingRule
@@ -107,6 +114,13 @@ class LeadRouter:
         )
         self.working_hours = dict(working_hours or {})
         self.away = frozenset(away)
+        # A rule's country, segment and territory filters give the same verdict (and the
+        # same words) for every lead with the same three values: worked out once each.
+        self._filtered: dict[tuple[int, str | None, str | None, str | None], _Verdict] = {}
+        self._when_misses: tuple[Alternative | None, ...] = tuple(
+            Alternative(c.rule.id, None, f"not {c.when.text}") if c.when is not None else None
+            for c in self.rules
+        )
 
     def segment_of(self, account: Account | None) -> str | None:
         """The account's segment: as recorded, else the first spec segment whose bands fit."""
@@ -170,16 +184,14 @@ class LeadRouter:
         territory = self.territory_of(country, account, segment)
         excluded = frozenset(exclude)
         tried: list[Alternative] = []
-        for compiled in self.rules:
+        for index, compiled in enumerate(self.rules):
             rule = compiled.rule
-            why_not = _filter_miss(compiled, fields, country, segment, territory)
-            if why_not is not None:
-                tried.append(Alternative(rule.id, None, why_not))
+            missed, matched = self._verdict(index, country, segment, territory)
+            if missed is None and compiled.when is not None and not compiled.when.matches(fields):
+                missed = self._when_misses[index]
+            if missed is not None:
+                tried.append(missed)
                 continue
-            matched = Reason(
-                f"routing.{rule.id}",
-                f"rule {rule.id}: {_filter_text(compiled, country, segment, territory)}",
-            )
             if rule.account_owner_match:
                 owner = account.owner_id if account else None
                 if owner and owner not in excluded and owner not in self.away:
@@ -214,6 +226,30 @@ class LeadRouter:
         return RoutingDecision(
             None, None, None, None, (reason,), tuple(tried), state, segment, territory
         )
+
+    def _verdict(
+        self, index: int, country: str | None, segment: str | None, territory: str | None
+    ) -> _Verdict:
+        """Rule ``index``'s filters on these values: what they miss (``None`` if nothing)
+        and the reason the rule matched (its ``when`` condition, if any, is for the caller
+        to test)."""
+        key = (index, country, segment, territory)
+        verdict = self._filtered.get(key)
+        if verdict is None:
+            compiled = self.rules[index]
+            rule = compiled.rule
+            why_not = _filter_miss(compiled, country, segment, territory)
+            verdict = (
+                Alternative(rule.id, None, why_not) if why_not is not None else None,
+                Reason(
+                    f"routing.{rule.id}",
+                    f"rule {rule.id}: {_filter_text(compiled, country, segment, territory)}",
+                ),
+            )
+            if len(self._filtered) >= _VERDICTS_KEPT:  # lead data can name any country
+                self._filtered.clear()
+            self._filtered[key] = verdict
+        return verdict
 
     def _from_pool(
         self,
@@ -284,11 +320,7 @@ class LeadRouter:
 
 
 def _filter_miss(
-    compiled: _Rule,
-    fields: RecordFields,
-    country: str | None,
-    segment: str | None,
-    territory: str | None,
+    compiled: _Rule, country: str | None, segment: str | None, territory: str | None
 ) -> str | None:
     if compiled.countries and country not in compiled.countries:
         return f"country {country or 'unknown'} not in {', '.join(sorted(compiled.countries))}"
@@ -298,8 +330,6 @@ def _filter_miss(
         return (
             f"territory {territory or 'unknown'} not in {', '.join(sorted(compiled.territories))}"
         )
-    if compiled.when is not None and not compiled.when.matches(fields):
-        return f"not {compiled.when.text}"
     return None
 
 

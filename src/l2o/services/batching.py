@@ -4,15 +4,12 @@ collector walking them over and over, and their ids made many at a time."""
 from __future__ import annotations
 
 import gc
-import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["IdSupply", "collector_paused", "new_ids"]
+from l2o.domain.base import new_ids
 
-_VERSION_CLEAR = ~(0xF << 76) & ~(0x3 << 62)
-_VERSION_7 = 0x7 << 76 | 0x2 << 62  # version 7, RFC 9562 variant
+__all__ = ["IdSupply", "collector_paused", "new_ids"]
 
 
 @contextmanager
@@ -32,25 +29,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def new_ids(count: int) -> list[str]:
-    """``count`` fresh record ids made at once: what ``count`` calls of
-    :func:`l2o.domain.new_id` make (UUID version 7 strings, the current millisecond then
-    random bits), from one clock reading and one read of the random source: about half the
-    cost of ``new_id`` or less.
-
-    >>> [len(i) for i in new_ids(2)]
-    [36, 36]
-    """
-    millisecond = (time.time_ns() // 1_000_000) << 80
-    noise = os.urandom(10 * count)
-    ids = []
-    for start in range(0, 10 * count, 10):
-        value = millisecond | int.from_bytes(noise[start : start + 10], "big")
-        text = f"{value & _VERSION_CLEAR | _VERSION_7:032x}"
-        ids.append(f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}")
-    return ids
 
 
 class IdSupply:

@@ -221,12 +221,17 @@ def lead_values(command: AddLead, lead_id: str, at: datetime) -> dict[str, Any]:
 
 
 def touchpoint_values(
-    touches: Sequence[NewTouch], lead_id: str, now: Callable[[datetime], datetime]
+    touches: Sequence[NewTouch],
+    lead_id: str,
+    now: Callable[[datetime], datetime],
+    *,
+    make_id: Callable[[], str] = new_id,
 ) -> list[dict[str, Any]]:
-    """The fields of the touchpoints ``touches`` store for lead ``lead_id`` (fresh ids)."""
+    """The fields of the touchpoints ``touches`` store for lead ``lead_id``, each with a
+    fresh id from ``make_id`` (a batch draws them from an ``IdSupply``)."""
     return [
         {
-            "id": new_id(),
+            "id": make_id(),
             "occurred_at": now(touch.at),
             "touch_type": touch.touch_type,
             "channel": touch.channel,
@@ -421,7 +426,9 @@ def rescore_lead_explained(
     """:func:`rescore_lead`, also returning the learned conversion probability and the
     features that moved it (``None`` while the gate keeps the rules or the lead is closed)."""
     derived = lead_derived_fields(lead, account)
-    score = rules.scoring.score(lead, touches, as_of=at, derived=derived)
+    # The touches as the scorer and the lifecycle both read them, worked out once.
+    events = rules.scoring.events(touches, as_of=at)
+    score = rules.scoring.score(lead, touches, as_of=at, derived=derived, events=events)
     lead.fit_score = round(score.fit, 2)
     lead.engagement_score = round(score.engagement, 2)
     learned = None
@@ -432,7 +439,10 @@ def rescore_lead_explained(
     derived["score"] = score.total
     # The fit just scored stands unless a fit rule reads what scoring has just changed.
     fit = score.fit if rules.scoring.fit_fields.isdisjoint(_SET_BY_SCORING) else None
-    stages = rules.lead_stages.transitions(lead, touches, as_of=at, derived=derived, fit=fit)
+    shared = events if rules.lead_stages.scorer is rules.scoring else None
+    stages = rules.lead_stages.transitions(
+        lead, touches, as_of=at, derived=derived, fit=fit, events=shared
+    )
     reached: list[str] = []
     if not lead.is_open:
         return score, (), learned
@@ -525,14 +535,15 @@ def assign_lead(
     by: str | None,
     user_id_of: Callable[[str], str | None],
     make_assignment: Callable[[dict[str, Any]], Assignment] = lambda values: Assignment(**values),
+    make_id: Callable[[], str] = new_id,
 ) -> Routed:
     """Route ``lead`` from the pools' ``state`` and give it to the owner the rules choose.
 
     The one routing rule of every path: the decision (its new pool state in
     ``Routed.decision.state``, for the caller to store), the lead assigned to the user
     ``user_id_of`` resolves the chosen rep to (a rep who is no user is a refusal), the
-    ``Assignment`` (made by ``make_assignment`` from its fields, for the caller to store)
-    and ``LeadRouted`` published in ``uow``.
+    ``Assignment`` (made by ``make_assignment`` from its fields and an id from ``make_id``,
+    for the caller to store) and ``LeadRouted`` published in ``uow``.
     """
     if not lead.is_open:
         raise CommandRefused("Lead", lead.id, "routing.closed", [f"the lead is {lead.status}"])
@@ -551,7 +562,7 @@ def assign_lead(
         lead.assign(owner_id, at)
     assignment = make_assignment(
         {
-            "id": new_id(),
+            "id": make_id(),
             "lead_id": lead.id,
             "owner_id": owner_id,
             "assignee": decision.owner_id,

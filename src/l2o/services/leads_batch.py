@@ -104,12 +104,13 @@ class BufferedUnitOfWork(SqlAlchemyUnitOfWork):
 
     What the ORM writes one row at a time costs more than the rules deciding it; events are
     plain appends, so they wait in memory and go in one ``executemany`` just before the
-    commit, in the same transaction. Their ids are made many at a time.
+    commit, in the same transaction. Their ids - and those of the batch's touchpoints and
+    assignments (``ids``) - are made many at a time.
     """
 
     def __enter__(self) -> BufferedUnitOfWork:
         self.buffered: list[domain.OutboxMessage] = []
-        self._ids = IdSupply()
+        self.ids = IdSupply()  # every id the batch makes: events, touchpoints, assignments
         super().__enter__()
         return self
 
@@ -117,7 +118,7 @@ class BufferedUnitOfWork(SqlAlchemyUnitOfWork):
         """Queue ``event`` for the outbox, written at commit with everything else."""
         message = _detached(
             domain.OutboxMessage,
-            {"id": self._ids.take(), "event_type": event.event_type, "payload": _payload(event)},
+            {"id": self.ids.take(), "event_type": event.event_type, "payload": _payload(event)},
             changed=False,
         )
         self.buffered.append(message)
@@ -149,7 +150,7 @@ def _add(
         command = item.lead
         at = system.now(command.at)
         lead = _detached(Lead, lead_values(command, lead_id, at))
-        rows = touchpoint_values(item.touches, lead_id, system.now)
+        rows = touchpoint_values(item.touches, lead_id, system.now, make_id=uow.ids.take)
         for row in rows:
             if row["user_id"] is not None:
                 lead.record_touch(row["occurred_at"])
@@ -200,7 +201,7 @@ class _Pools:
     """The pools' state through a batch: read once, carried from routing to routing, and
     stored once (versioned, as one routing stores it)."""
 
-    def __init__(self, uow: SqlAlchemyUnitOfWork, system: RevenueSystem) -> None:
+    def __init__(self, uow: BufferedUnitOfWork, system: RevenueSystem) -> None:
         self.uow = uow
         self.system = system
         self.stored = uow.routing_state.find(ROUTING_STATE_ID)
@@ -226,6 +227,7 @@ class _Pools:
             by=by,
             user_id_of=self._user_id_of,
             make_assignment=self._assignment,
+            make_id=self.uow.ids.take,
         )
         self.state = routed.decision.state
         self.last_routed = at

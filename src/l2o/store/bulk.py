@@ -24,6 +24,7 @@ their audit entries and the import's bookkeeping commit or roll back together.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -33,6 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from l2o.domain import AuditAction, jsonable, new_id, utc_now
+from l2o.domain.base import new_ids
 from l2o.store.audit import AUDITED_RECORDS
 from l2o.store.mapping import mapper_registry, start_mappers
 from l2o.store.schema import metadata
@@ -41,6 +43,8 @@ from l2o.store.unit_of_work import SqlAlchemyUnitOfWork
 
 __all__ = ["BulkWriter"]
 
+#: The C JSON encoder ``json.dumps`` uses (``None`` on a Python without it).
+_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
 #: Ids per ``IN (...)`` query: well under every backend's limit on bound parameters.
 LOOKUP_CHUNK = 2_000
 #: Rows per ``executemany`` call.
@@ -288,7 +292,7 @@ class BulkWriter:
         """One ``create`` audit row per record, written column by column."""
         entry = self._audit_row(table_name, "", AuditAction.CREATE, self._clock())
         del entry["id"], entry["record_id"]
-        ids = {"id": [new_id() for _ in record_ids], "record_id": list(record_ids)}
+        ids = {"id": new_ids(len(record_ids)), "record_id": list(record_ids)}
         self._insert_columns(metadata.tables["audit_log"], ids, len(record_ids), entry)
 
     def _audit_row(
@@ -315,15 +319,24 @@ class BulkWriter:
 def sqlite_bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
     """The function that turns a value into what SQLite is sent for ``column_type``.
 
-    SQLAlchemy's own bind processor, except for the two kinds every record has many of:
+    SQLAlchemy's own bind processor, except for the three kinds every record has many of:
     a UTC ``datetime`` becomes SQLAlchemy's text (naive UTC, ``YYYY-MM-DD HH:MM:SS.ffffff``)
-    and a ``date`` its ``YYYY-MM-DD``, each by one C call instead of Python formatting; any
-    other value (another zone, a naive datetime, which is refused) takes SQLAlchemy's path.
-    A test holds the two paths equal.
+    and a ``date`` its ``YYYY-MM-DD``, each by one C call instead of Python formatting; a
+    JSON dict or list becomes the text ``json.dumps`` makes of it (``{}`` and ``[]`` as they
+    are, others by the C encoder called directly, without ``json.dumps``' layers). Any other
+    value (another zone, a naive datetime, which is refused; a JSON ``None`` or text; a value
+    JSON cannot hold) takes SQLAlchemy's path. Tests hold the two paths equal.
     """
     slow: Callable[[Any], Any] | None = column_type.dialect_impl(dialect).bind_processor(dialect)
     if slow is None:
         return None
+    if (
+        type(column_type) is sa.JSON
+        and dialect._json_serializer in (None, json.dumps)
+        and column_type._str_impl.bind_processor(dialect) is None
+        and _C_ENCODER is not None
+    ):
+        return _json_text(slow)
     if isinstance(column_type, UTCDateTime):
 
         def utc_text(value: Any) -> Any:
@@ -343,6 +356,37 @@ def sqlite_bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any
 
         return date_text
     return slow
+
+
+def _json_text(slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The JSON bind processor's text for dicts and lists, as ``json.dumps`` writes it (its
+    default separators, ASCII only, NaN allowed); anything else, or a value the encoder
+    refuses, goes to ``slow`` (SQLAlchemy's processor), which also raises as it would."""
+    defaults = json.JSONEncoder()
+    encode = _C_ENCODER(
+        None,  # no circular check: a circular value fails below and ``slow`` says why
+        defaults.default,
+        json.encoder.encode_basestring_ascii,
+        None,
+        defaults.key_separator,
+        defaults.item_separator,
+        False,
+        False,
+        True,
+    )
+
+    def json_text(value: Any) -> Any:
+        kind = type(value)
+        if kind is dict or kind is list:
+            if not value:
+                return "{}" if kind is dict else "[]"
+            try:
+                return "".join(encode(value, 0))
+            except (TypeError, ValueError, RecursionError):
+                pass
+        return slow(value)
+
+    return json_text
 
 
 def _columns(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:

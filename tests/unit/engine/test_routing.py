@@ -173,3 +173,40 @@ def test_routing_never_assigns_beyond_capacity(
     assert dict(assigned) == {u: n for u, n in state.loads.items() if n}
     room = sum((c if c is not None else leads) for u, c in capacity.items() if u not in router.away)
     assert sum(assigned.values()) == min(leads, room)
+
+
+LEADS = st.lists(
+    st.tuples(
+        st.sampled_from(["US", "CA", "DE", "FR", "GB", "BR", "us", None]),
+        st.one_of(st.none(), st.integers(1, 20_000)),  # the matched account's employees
+        st.booleans(),  # the matched account has an owner
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(leads=LEADS)
+def test_a_router_decides_each_lead_as_a_fresh_router_would(
+    revenue_machine: ArchitectureSpec, leads: list[tuple[str | None, int | None, bool]]
+) -> None:
+    # A router keeps what its rules' filters say of each country, segment and territory
+    # it has seen: the decisions, reasons and alternatives stay those of a router that
+    # sees the lead first.
+    kept = LeadRouter(revenue_machine)
+    state = PoolState()
+    for n, (country, employees, owned) in enumerate(leads):
+        account = (
+            None
+            if employees is None
+            else Account(
+                name=f"a{n}", employees=employees, country="US", owner_id="am-1" if owned else None
+            )
+        )
+        lead = Lead(country=country)
+        at = T0 + timedelta(hours=5 * n)
+        decision = kept.route(lead, account=account, state=state, at=at)
+        fresh = LeadRouter(revenue_machine).route(lead, account=account, state=state, at=at)
+        assert decision == fresh
+        state = decision.state

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import time
 import uuid
+from unittest.mock import patch
 
-from l2o.domain import new_id
+from hypothesis import given
+from hypothesis import strategies as st
+
+from l2o.domain import base, new_id
 from l2o.services.batching import IdSupply, new_ids
 
 
@@ -39,3 +43,21 @@ def test_an_id_supply_never_hands_out_an_id_twice_across_lots() -> None:
     ids = [supply.take() for _ in range(100)]
     assert len(set(ids)) == 100
     assert all(uuid.UUID(i).version == 7 for i in ids)
+
+
+@given(
+    millisecond=st.integers(min_value=0, max_value=2**48 - 1),
+    noise=st.lists(st.binary(min_size=10, max_size=10), min_size=1, max_size=5),
+)
+def test_batch_ids_are_the_ids_new_id_makes_from_the_same_clock_and_random_bits(
+    millisecond: int, noise: list[bytes]
+) -> None:
+    with patch.object(base.time, "time_ns", return_value=millisecond * 1_000_000):
+        with patch.object(base.os, "urandom", return_value=b"".join(noise)):
+            made = new_ids(len(noise))
+        one_at_a_time = []
+        for bits in noise:
+            with patch.object(base.os, "urandom", return_value=bits):
+                one_at_a_time.append(new_id())
+    assert made == one_at_a_time
+    assert all(str(uuid.UUID(text)) == text for text in made)

@@ -59,3 +59,39 @@ def test_nulls_and_a_naive_datetime_keep_sqlalchemys_behaviour() -> None:
     on_date, _ = _both(sa.Date())
     assert on_date(None) is None
     assert on_date(datetime(2025, 3, 4, 5, 6)) == "2025-03-04"
+
+
+JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text()
+    | st.decimals(allow_nan=False, places=2)  # not JSON: refused the same way
+)
+JSON_VALUES = st.recursive(
+    JSON_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text() | st.integers() | st.booleans() | st.none(), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(value=JSON_VALUES)
+def test_json_values_are_sent_as_sqlalchemy_sends_them(value: Any) -> None:
+    quick, slow = _both(sa.JSON())
+    assert _outcome(quick, value) == _outcome(slow, value)
+
+
+def test_empty_and_circular_json_keep_sqlalchemys_behaviour() -> None:
+    quick, slow = _both(sa.JSON())
+    assert "json_text" in quick.__qualname__  # the quick path is the one under test
+    for value in ({}, [], None, "text", {"a": []}, [{}], {"when": datetime(2025, 1, 1)}):
+        assert _outcome(quick, value) == _outcome(slow, value)
+    loop: list[Any] = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular reference"):
+        quick(loop)
