@@ -66,6 +66,9 @@ def test_run_ends_with_the_assessment_and_its_deliverables(workdir: Path) -> Non
     assert (out / "crm" / "salesforce" / "package.xml").exists()
     assert list((out / "crm" / "hubspot" / "pipelines").glob("*.json"))
     assert "assessed: L2O Index" in result.output
+    for name in ("outcomes.html", "outcomes.pdf", "outcomes.json"):
+        assert (out / name).stat().st_size > 0, name
+    assert "outcomes: metrics, forecast of" in result.output
 
 
 def test_second_run_migrates_nothing_and_simulates_nothing(workdir: Path) -> None:

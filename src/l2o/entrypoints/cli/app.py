@@ -16,6 +16,7 @@ from l2o.entrypoints.cli import (
     merge,
     metrics,
     models,
+    outcomes,
     quarantine,
     retention,
     revenue,
@@ -56,6 +57,7 @@ app.command("simulate")(simulate.simulate)
 app.command("attribution")(attribution.attribution)
 app.command("forecast")(forecast.forecast)
 app.command("metrics")(metrics.metrics)
+app.command("outcomes")(outcomes.outcomes)
 app.add_typer(models.app, name="models")
 app.command("run")(run.run)
 app.command("retention")(retention.retention)

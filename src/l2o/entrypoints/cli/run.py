@@ -4,7 +4,8 @@ Lint every architecture spec in ``examples/``, create or migrate the store, load
 into it - the export given with ``--data``, or else, when the store is still empty, a
 simulated company whose true maturity is known - and assess it: ``assessment.json``, the
 report and board brief, the 90-day plan, the proposed spec and the CRM packages in
-``--out`` (``./l2o-out/``). Then serve the dashboard and the API on
+``--out`` (``./l2o-out/``), with the revenue outcomes report (``outcomes.html``, ``.pdf``,
+``.json``) beside them. Then serve the dashboard and the API on
 http://127.0.0.1:8000 until interrupted, printing a new sign-in token for each persona
 (``--no-serve`` stops after the assessment).
 """
@@ -99,6 +100,7 @@ def run(
             )
 
     _assess(url, out)
+    _outcomes(url, out)
     if failed:
         console.print(f"[red]{failed} spec(s) invalid[/]")
         raise typer.Exit(1)
@@ -168,6 +170,27 @@ def _assess(url: str, out: Path) -> None:
         f"assessed: L2O Index {index} of 4 (sector average 1.6, Revenue Machine 3.0); "
         f"{len(package.files)} files in {out}/ - open {out / 'report.html'} "
         f"or {out / 'board-brief.pdf'}"
+    )
+
+
+def _outcomes(url: str, out: Path) -> None:
+    """Write the revenue outcomes report (metrics, forecast and its track record,
+    attribution, retention) beside the assessment in ``out``."""
+    from l2o.services.outcomes_report import write_outcomes
+
+    try:
+        with console.status("reporting outcomes") as status:
+            package = write_outcomes(url, out, progress=lambda step: status.update(step))
+    except L2OError as exc:
+        console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    sections = package.figures["sections"]
+    skipped = [name.replace("_", " ") for name, section in sections.items() if section["skipped"]]
+    note = f" ({', '.join(skipped)} skipped: see the report)" if skipped else ""
+    console.print(
+        f"outcomes: metrics, forecast of {package.figures['period'] or 'no period'} with its "
+        f"track record, attribution and retention{note} - open {out / 'outcomes.html'} "
+        f"or {out / 'outcomes.pdf'}"
     )
 
 
