@@ -36,6 +36,7 @@ __all__ = [
     "earned_trust",
     "forecast_chart",
     "funnel_chart",
+    "method_name",
     "retention_chart",
     "stage_conversion_chart",
     "track_record_chart",
@@ -65,7 +66,7 @@ def _plain(item: Any) -> dict[str, Any]:
 PROPER_NAMES = {"monte carlo": "Monte Carlo", "markov": "Markov", "shapley": "Shapley"}
 
 
-def _words(name: str) -> str:
+def method_name(name: str) -> str:
     """``monte_carlo`` -> ``Monte Carlo``; ``first-touch`` -> ``First touch``."""
     text = name.replace("_", " ").replace("-", " ").strip()
     for plain, proper in PROPER_NAMES.items():
@@ -100,7 +101,7 @@ def forecast_chart(
     booked: float | None = None
     for name, result in methods.items():
         expected = result.get("expected")
-        label = _words(name)
+        label = method_name(name)
         if expected is None:
             missing.append({"method": label, "at": 0.0, "label": "insufficient evidence"})
             continue
@@ -122,7 +123,7 @@ def forecast_chart(
         "expected:Q", scale=scale, title=f"Bookings in {period} ({currency})", axis=_money_axis()
     )
     y = alt.Y(
-        "method:N", sort=[_words(n) for n in order], title=None, axis=alt.Axis(labelLimit=160)
+        "method:N", sort=[method_name(n) for n in order], title=None, axis=alt.Axis(labelLimit=160)
     )
     layers: list[alt.Chart] = [
         alt.Chart(_data(rows))
@@ -193,9 +194,9 @@ class EarnedTrust:
     def sentence(self) -> str:
         """The verdict as a person reads it."""
         bias = "" if self.bias is None else f", bias {self.bias * 100:+.0f}%"
-        then = f"; next best {_words(self.runner_up)}" if self.runner_up is not None else ""
+        then = f"; next best {method_name(self.runner_up)}" if self.runner_up is not None else ""
         return (
-            f"{_words(self.method)} has earned trust: off by {self.mape * 100:.0f}% on average"
+            f"{method_name(self.method)} has earned trust: off by {self.mape * 100:.0f}% on average"
             f"{bias} at week {self.week} over {self.periods} past periods{then}."
         )
 
@@ -232,14 +233,14 @@ def track_record_chart(scores: Iterable[Any], width: int = 240, *, min_periods: 
     """
     rows = [_plain(s) for s in scores]
     trust = earned_trust(rows, min_periods=min_periods)
-    order = list(dict.fromkeys(_words(r["method"]) for r in rows))
+    order = list(dict.fromkeys(method_name(r["method"]) for r in rows))
     data: list[dict[str, Any]] = []
     for r in rows:
         measured = r.get("mape") is not None
         trusted = trust is not None and (r["method"], r["week"]) == (trust.method, trust.week)
         data.append(
             {
-                "method": _words(r["method"]),
+                "method": method_name(r["method"]),
                 "week": f"Week {r['week']}",
                 "mape": r.get("mape"),
                 "bias": r.get("bias"),
@@ -498,7 +499,7 @@ def credit_chart(
     step = 9 if len(domain) > 1 else 16
     chart = alt.layer(bars, text).properties(width=width, height=alt.Step(step))
     return _finish(
-        chart, f"{_words(model)} credit per {by}: " + " and ".join(d.lower() for d in domain)
+        chart, f"{method_name(model)} credit per {by}: " + " and ".join(d.lower() for d in domain)
     )
 
 
@@ -605,7 +606,7 @@ def stage_conversion_chart(
 def retention_chart(values: Iterable[Any], *, group: str | None = None, width: int = 420) -> Spec:
     """NRR and GRR (and any other ratio metrics named in :data:`RETENTION_METRICS`) against
     the 100% line: above it, the customers of the window's start grew."""
-    names = {m: _words(m) for m in RETENTION_METRICS}
+    names = {m: method_name(m) for m in RETENTION_METRICS}
 
     def pick(v: dict[str, Any]) -> str | None:
         if v["metric"] in names and v.get("group") == group and v.get("step") is None:
@@ -671,7 +672,7 @@ def calibration_chart(report: Any, size: int = 260) -> Spec:
             ],
         )
     )
-    title = f"{_words(str(r['model']))}: Brier {r['brier']:.3f} on {r['n']:,} records"
+    title = f"{method_name(str(r['model']))}: Brier {r['brier']:.3f} on {r['n']:,} records"
     chart = alt.layer(diagonal, curve, dots).properties(
         width=size,
         height=size,

@@ -24,6 +24,7 @@ from l2o.publish.method import (
     REVENUE_MACHINE_AT,
     SECTOR_AVERAGE,
 )
+from l2o.publish.outcome_charts import method_name
 
 __all__ = ["chart", "inline_code", "layout", "render", "write_pdf"]
 
@@ -55,6 +56,7 @@ def _environment() -> Environment:
         change=figures.change,
         day=figures.day,
         code=inline_code,
+        method=method_name,
     )
     env.globals.update(
         SECTOR_AVERAGE=SECTOR_AVERAGE,

@@ -120,7 +120,7 @@ def build_full() -> dict[str, Any]:
                     "periods": 5,
                     "coverage": 0.8,
                     "runner_up": "weighted_pipeline",
-                    "sentence": "Monte carlo has earned trust: off by 14% on average.",
+                    "sentence": "Monte Carlo has earned trust: off by 14% on average.",
                 },
             },
             "attribution": {

@@ -74,7 +74,7 @@ def test_forecast_shows_the_interval_and_an_insufficient_method(full_html: str):
     assert "899,000" in part
     assert "1,104,000" in part
     row = re.search(
-        r"<tbody[^>]*>\s*<tr[^>]*>\s*<td><strong>stage conversion.*?</tbody>", part, re.S
+        r"<tbody[^>]*>\s*<tr[^>]*>\s*<td><strong>Stage conversion.*?</tbody>", part, re.S
     )
     assert row
     assert "insufficient evidence" in row.group(0)
@@ -83,7 +83,7 @@ def test_forecast_shows_the_interval_and_an_insufficient_method(full_html: str):
 
 def test_track_record_names_the_method_that_earned_trust(full_html: str):
     part = _section(full_html, "track_record")
-    assert "Monte carlo has earned trust" in part
+    assert "Monte Carlo has earned trust" in part
     assert part.count("trusted</span>") == 1
     assert "13.7%" in part  # MAPE of the trusted method, to one decimal
 
