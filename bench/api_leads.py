@@ -102,9 +102,12 @@ end
 def lead_app() -> Any:
     """The app ``l2o serve`` runs, over the store named by ``L2O_BENCH_DB``."""
     from l2o.entrypoints.server import create_app
+    from l2o.entrypoints.serving import settle_heap
     from l2o.store import engine_for
 
-    return create_app(engine_for(os.environ["L2O_BENCH_DB"]), spec=SPEC)
+    app = create_app(engine_for(os.environ["L2O_BENCH_DB"]), spec=SPEC)
+    settle_heap()  # as l2o serve does
+    return app
 
 
 def trivial_app() -> Any:
@@ -121,6 +124,9 @@ def trivial_app() -> Any:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    from l2o.entrypoints.serving import settle_heap
+
+    settle_heap()
     return app
 
 
@@ -277,34 +283,13 @@ def load_average() -> str:
 
 
 def serve(factory: str, port: int, workers: int) -> None:
-    """Run uvicorn as ``uvicorn --workers N`` does, on a listening socket made here.
+    """Serve ``factory`` as ``l2o serve --workers N`` does (:func:`l2o.entrypoints.serving.serve`:
+    one process per worker, each with its own ``SO_REUSEPORT`` socket)."""
+    from l2o.entrypoints.serving import serve as serve_workers
 
-    uvicorn's own socket for several workers is made without naming TCP as its protocol,
-    so asyncio does not switch Nagle's algorithm off on the connections it accepts
-    (``TCP_NODELAY``): a response written in two parts then waits for the client's delayed
-    acknowledgement, about 40 ms. The same socket made with ``IPPROTO_TCP`` avoids that.
-    """
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
-
-    config = uvicorn.Config(
-        f"{Path(__file__).stem}:{factory}",
-        factory=True,
-        host="127.0.0.1",
-        port=port,
-        workers=workers,
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=5,
+    serve_workers(
+        "127.0.0.1", port, workers, log_level="warning", app=f"{Path(__file__).stem}:{factory}"
     )
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    sock.set_inheritable(True)
-    if workers > 1:
-        Multiprocess(config, sockets=[sock]).run()
-    else:
-        uvicorn.Server(config).run(sockets=[sock])
 
 
 def _free_port() -> int:

@@ -69,3 +69,28 @@ def test_l2o_serve_answers_on_its_port(store: str) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_l2o_serve_with_two_workers_answers_and_stops_them_all(store: str) -> None:
+    port = _free_port()
+    command = [str(Path(sys.executable).parent / "l2o"), "serve", "--port", str(port),
+               "--workers", "2", "--db", store, "--spec", str(EXAMPLE_SPEC)]  # fmt: skip
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        answers = []
+        while len(answers) < 20:
+            try:
+                with httpx.Client(timeout=5) as client:  # a new connection each time
+                    answers.append(client.get(f"http://127.0.0.1:{port}/api/health"))
+            except httpx.TransportError:
+                assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+                assert time.monotonic() < deadline, "l2o serve --workers 2 did not start in 90 s"
+                time.sleep(0.3)
+        assert {answer.status_code for answer in answers} == {200}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with socket.socket() as probe:  # every worker let go of the port
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", port))

@@ -32,19 +32,22 @@ def collector_paused() -> Iterator[None]:
 
 
 class IdSupply:
-    """Fresh record ids, one at a time, made ``lot`` at a time with :func:`new_ids`.
+    """Fresh record ids, one at a time, made a lot at a time with :func:`new_ids`.
 
     For a batch that makes ids as it goes (one per event published): each id is drawn when
-    needed, made at most a few milliseconds before, and never handed out twice.
+    needed, made at most a few milliseconds before, and never handed out twice. Lots start
+    small and double up to ``lot``, so a batch of a few records does not make hundreds.
     """
 
-    def __init__(self, lot: int = 256) -> None:
+    def __init__(self, lot: int = 256, first: int = 8) -> None:
         self.lot = lot
+        self._next = min(first, lot)
         self._ids: list[str] = []
 
     def take(self) -> str:
         """The next fresh id."""
         if not self._ids:
-            self._ids = new_ids(self.lot)
+            self._ids = new_ids(self._next)
             self._ids.reverse()  # taken from the end, in the order made
+            self._next = min(self._next * 2, self.lot)
         return self._ids.pop()

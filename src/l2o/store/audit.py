@@ -86,10 +86,6 @@ class AuditLog:
         self.source = source
         self._clock = clock
 
-    def attach(self, session: Session) -> None:
-        """Write audit rows on every flush of ``session``."""
-        sa.event.listen(session, "before_flush", self._before_flush)
-
     def flag_in_place_changes(self, session: Session) -> None:
         """Mark records whose JSON fields were changed in place, so they are saved and audited."""
         for state in list(session.identity_map.all_states()):
@@ -100,9 +96,10 @@ class AuditLog:
                 if isinstance(value, dict | list) and key in loaded and loaded[key] != value:
                     flag_modified(state.obj(), key)
 
-    def _before_flush(
+    def before_flush(
         self, session: Session, _context: UOWTransaction, _instances: Iterable[object] | None
     ) -> None:
+        """Add the audit rows of what ``session`` is about to flush (its ``before_flush``)."""
         now = self._clock()
         entries: list[AuditEntry] = []
         for record in session.new:

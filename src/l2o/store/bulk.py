@@ -24,6 +24,7 @@ their audit entries and the import's bookkeeping commit or roll back together.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -31,7 +32,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 
 from l2o.domain import AuditAction, jsonable, new_id, utc_now
 from l2o.domain.base import new_ids
@@ -268,10 +269,7 @@ class BulkWriter:
                 ]
                 self.connection.execute(table.insert(), chunk)
             return
-        dialect = self.connection.dialect
-        compiled = table.insert().compile(dialect=dialect, column_keys=names)
-        order = list(compiled.positiontup or ())
-        processors = {name: sqlite_bind_processor(table.c[name].type, dialect) for name in order}
+        sql, order, processors = _compiled_insert(table, tuple(names), self.connection.dialect)
         fixed = {
             name: value if processors[name] is None else processors[name](value)  # type: ignore[misc]
             for name, value in constants.items()
@@ -286,7 +284,7 @@ class BulkWriter:
                 values = columns[name][start:stop]
                 process = processors[name]
                 params.append(values if process is None else [process(v) for v in values])
-            self.connection.exec_driver_sql(compiled.string, list(zip(*params, strict=True)))
+            self.connection.exec_driver_sql(sql, list(zip(*params, strict=True)))
 
     def _audit_created(self, table_name: str, record_ids: Sequence[str]) -> None:
         """One ``create`` audit row per record, written column by column."""
@@ -404,3 +402,16 @@ def _live_id(table: sa.Table) -> sa.ColumnElement[Any]:
     if "merged_into_id" in table.columns:
         return sa.func.coalesce(table.c.merged_into_id, table.c.id)
     return table.c.id
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled_insert(
+    table: sa.Table, names: tuple[str, ...], dialect: Dialect
+) -> tuple[str, tuple[str, ...], dict[str, Callable[[Any], Any] | None]]:
+    """The ``INSERT`` of ``names`` into ``table`` compiled for ``dialect``: its SQL, its
+    parameters' order and each column's bind processor - compiled once per table, column
+    set and dialect (compiling costs milliseconds; a small batch is written in less)."""
+    compiled = table.insert().compile(dialect=dialect, column_keys=list(names))
+    order = tuple(compiled.positiontup or ())
+    processors = {name: sqlite_bind_processor(table.c[name].type, dialect) for name in order}
+    return compiled.string, order, processors

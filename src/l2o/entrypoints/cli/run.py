@@ -120,6 +120,7 @@ def _serve(url: str, spec: Path, host: str, port: int) -> None:
     import uvicorn
 
     from l2o.entrypoints.server import create_app
+    from l2o.entrypoints.serving import settle_heap
     from l2o.services.demo_access import demo_tokens
 
     with socket.socket() as probe:
@@ -146,6 +147,7 @@ def _serve(url: str, spec: Path, host: str, port: int) -> None:
             soft_wrap=True,
         )
     console.print("Ctrl+C stops the server")
+    settle_heap()
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
