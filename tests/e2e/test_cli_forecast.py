@@ -83,3 +83,23 @@ def test_a_method_that_fails_says_why_in_its_row(tmp_path: Path, monkeypatch):
     methods = json.loads(result.output)["methods"]
     assert methods["broken"] == {"expected": None, "how": "broken: deal OP-3 has no close date"}
     assert methods["monte_carlo"]["expected"] is not None
+
+
+def test_the_backtest_by_owner_scores_each_owner_and_needs_backtest(tmp_path: Path):
+    write_csv(simulate(profile="defined", leads=2000, seed=2), tmp_path)
+    args = ["forecast", "--csv-dir", str(tmp_path), "--period", "2024Q3", "--by", "owner"]
+
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 1
+    assert "--backtest" in refused.output
+
+    result = CliRunner().invoke(app, [*args, "--backtest", "--simulations", "300", "--json"])
+    assert result.exit_code == 0, result.output
+    groups = {s["group"] for s in json.loads(result.output)["backtest"]}
+    assert "" in groups  # the whole company
+    assert "(pipeline not yet created)" in groups
+    assert len(groups) > 3  # and each owner
+
+    table = CliRunner().invoke(app, [*args, "--backtest", "--simulations", "300"])
+    assert table.exit_code == 0, table.output
+    assert "(all)" in table.output

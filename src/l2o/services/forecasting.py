@@ -51,6 +51,7 @@ from l2o.errors import L2OError
 from l2o.services.forecast_reading import read_store_history
 
 __all__ = [
+    "BACKTEST_GROUPINGS",
     "BACKTEST_WEEKS",
     "SEED",
     "SIMULATIONS",
@@ -72,6 +73,9 @@ SEED = 0
 
 BACKTEST_WEEKS = (2, 6)
 """The weeks of each past period the backtest forecasts from."""
+
+BACKTEST_GROUPINGS = ("owner", "segment")
+"""What a backtest can be split by: each deal's owner or its account's segment."""
 
 
 @dataclass(frozen=True)
@@ -205,10 +209,24 @@ def backtest_methods(
     *,
     simulations: int = SIMULATIONS,
     seed: int = SEED,
+    by: str | None = None,
 ) -> list[MethodScore]:
     """Every method refitted at each week of ``weeks`` of every full past period of
-    ``kind``, scored against what closed: MAPE, bias and (Monte Carlo) P10-P90 coverage."""
-    rows = backtest(history, method_makers(simulations, seed), kind=kind, weeks=tuple(weeks))
+    ``kind``, scored against what closed: MAPE, bias and (Monte Carlo) P10-P90 coverage -
+    for the whole company and, with ``by`` (``owner`` or ``segment``), per owner or segment
+    too (each score's ``group``; see :mod:`l2o.analytics.forecast._backtest`)."""
+    labels = None
+    if by is not None:
+        if by not in BACKTEST_GROUPINGS:
+            raise ForecastError(f"backtest by {by!r}: use one of {', '.join(BACKTEST_GROUPINGS)}")
+        labels = getattr(history, by)
+        if labels is None:
+            raise ForecastError(
+                f"backtest by {by}: {history.source} does not give each deal's {by}"
+            )
+    rows = backtest(
+        history, method_makers(simulations, seed), kind=kind, weeks=tuple(weeks), labels=labels
+    )
     return score(rows)
 
 

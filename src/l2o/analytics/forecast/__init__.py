@@ -17,7 +17,13 @@ Methods: :class:`WeightedPipeline`, :class:`StageConversion`, :class:`MonteCarlo
 See docs/forecast.md.
 """
 
-from l2o.analytics.forecast._backtest import BacktestRow, MethodScore, backtest, score
+from l2o.analytics.forecast._backtest import (
+    NEW_PIPELINE,
+    BacktestRow,
+    MethodScore,
+    backtest,
+    score,
+)
 from l2o.analytics.forecast._base import Forecast, ForecastMethod
 from l2o.analytics.forecast._category import CategoryRollup
 from l2o.analytics.forecast._deals import DealHistory, Snapshot
@@ -34,6 +40,7 @@ METHODS = {m.name: m for m in (WeightedPipeline, StageConversion, MonteCarlo, Ca
 
 __all__ = [
     "METHODS",
+    "NEW_PIPELINE",
     "BacktestRow",
     "CategoryRollup",
     "DealHistory",

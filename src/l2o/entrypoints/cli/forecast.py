@@ -53,6 +53,12 @@ def forecast(
         False, "--backtest", help="Backtest every method over past periods of this kind."
     ),
     weeks: str = typer.Option("2,6", "--weeks", help="Backtest at these weeks of each period."),
+    by: str | None = typer.Option(
+        None,
+        "--by",
+        help="With --backtest: score each method per owner or segment too.",
+        show_default=False,
+    ),
     simulations: int = typer.Option(10_000, "--simulations", min=100, help="Monte Carlo runs."),
     seed: int = typer.Option(0, "--seed", help="Monte Carlo seed."),
     db: str | None = DB_OPTION,
@@ -61,6 +67,8 @@ def forecast(
     """Forecast a period's bookings with every method; optionally backtest them."""
     if sum(x is not None for x in (csv_dir, maven, db)) > 1:
         fail("give one of --db URL, --csv-dir DIR or --maven FILE")
+    if by is not None and not run_backtest:
+        fail("--by splits the backtest: give --backtest with it")
     try:
         target = parse_period(period)
         if csv_dir is not None:
@@ -75,7 +83,7 @@ def forecast(
         if run_backtest:
             week_list = [int(w) for w in weeks.split(",") if w.strip()]
             scores = backtest_methods(
-                history, target.kind, week_list, simulations=simulations, seed=seed
+                history, target.kind, week_list, simulations=simulations, seed=seed, by=by
             )
             result = replace(result, backtest=scores)
     except (L2OError, ValueError) as exc:
@@ -113,14 +121,17 @@ def _print(result: dict[str, object]) -> None:
     console.print(table)
     scores = result.get("backtest")
     if isinstance(scores, list):
+        grouped = any(s.get("group") for s in scores)
         bt = Table(title="Backtest (MAPE and bias over past periods with bookings)")
-        for name in ("method", "week", "periods", "MAPE", "bias", "P10-P90 coverage", "note"):
+        columns = ("method", "week", "periods", "MAPE", "bias", "P10-P90 coverage", "note")
+        for name in ("group", *columns) if grouped else columns:
             bt.add_column(name)
         for s in scores:
             note = (
                 f"insufficient evidence in {s['insufficient']} periods" if s["insufficient"] else ""
             )
             bt.add_row(
+                *((escape(str(s["group"]) or "(all)"),) if grouped else ()),
                 s["method"],
                 str(s["week"]),
                 str(s["periods"]),
