@@ -1,4 +1,5 @@
-"""``l2o models train|evaluate`` end to end: a simulated company, JSON out, the gate, errors."""
+"""``l2o models train|evaluate`` end to end: a simulated company, JSON out, the gate, errors;
+churn evaluated in the same shape."""
 
 from __future__ import annotations
 
@@ -85,14 +86,67 @@ def test_train_writes_the_model_and_says_why_the_rules_stay(
     assert Path(trained["path"]) == models / "lead-conversion.json"
 
 
-@pytest.mark.parametrize(
-    ("task", "fragment"),
-    [("churn", "l2o retention"), ("upsell", "valid tasks are lead-conversion, deal-win")],
-)
-def test_unknown_tasks_are_explained(task: str, fragment: str, tmp_path: Path) -> None:
-    code, _, err = _run("evaluate", "--task", task, "--db", f"sqlite:///{tmp_path / 'x.db'}")
+@pytest.fixture(scope="module")
+def churning(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A founder-led company over three years (10,000 leads), enough churns to split: its URL."""
+    folder = tmp_path_factory.mktemp("cli-churn")
+    url = f"sqlite:///{folder / 'l2o.db'}"
+    assert CliRunner().invoke(app, ["db", "upgrade", "--db", url]).exit_code == 0
+    result = CliRunner().invoke(
+        app,
+        [
+            "simulate", "--profile", "founder-led", "--leads", "10000", "--months", "36",
+            "--seed", "2", "--csv-dir", str(folder / "csv"), "--db", url,
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return url
+
+
+def test_churn_is_evaluated_like_the_other_tasks(churning: str) -> None:
+    code, out, err = _run("evaluate", "--task", "churn", "--db", churning, "--json")
+    assert code == 0, err
+    evaluation = json.loads(out)
+    assert evaluation["task"] == "churn"
+    assert set(evaluation["models"]) == {"rules", "learned"}
+    for report in evaluation["models"].values():
+        assert 0.0 <= report["auc"] <= 1.0
+        assert 0.0 < report["brier"] < 0.25
+        assert len(report["reliability"]) == 10
+        assert (
+            sum(b["n"] for b in report["reliability"]) == report["n"] == evaluation["split"]["test"]
+        )
+        assert report["positives"] >= 10
+    assert "health score" in evaluation["models"]["rules"]["how"]
+    assert evaluation["models"]["learned"]["auc"] > evaluation["models"]["rules"]["auc"]
+    assert evaluation["split"]["train"] > 0
+    assert {"drift", "features", "notes", "train_outcomes"} <= set(evaluation)
+
+    code, out, _ = _run("evaluate", "--task", "churn", "--db", churning)
+    assert code == 0
+    assert "churn: time-ordered hold-out" in " ".join(out.split())
+    assert "Calibration" in out
+    assert "Brier" in out
+
+
+def test_churn_has_nothing_to_train(churning: str, tmp_path: Path) -> None:
+    code, _, err = _run("train", "--task", "churn", "--db", churning, "--models", str(tmp_path))
     assert code == 1
-    assert fragment in err
+    assert "fitted on demand by l2o retention" in " ".join(err.split())
+    assert not list(tmp_path.iterdir())
+
+
+def test_too_few_churns_is_insufficient_evidence(company: tuple[str, Path]) -> None:
+    url, _ = company
+    code, _, err = _run("evaluate", "--task", "churn", "--db", url)
+    assert code == 1
+    assert err.startswith("error: churn: insufficient evidence")
+
+
+def test_unknown_tasks_are_explained(tmp_path: Path) -> None:
+    code, _, err = _run("evaluate", "--task", "upsell", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert code == 1
+    assert "valid tasks are lead-conversion, deal-win, churn" in err
 
 
 def test_an_empty_store_is_one_line_error(tmp_path: Path) -> None:

@@ -63,10 +63,13 @@ from l2o.services.model_features import (
     text,
     touch_channel,
 )
+from l2o.services.retention import evaluate_churn_task
 from l2o.spec import ArchitectureSpec
 from l2o.store import schema as t
 
 __all__ = [
+    "CHURN_NOT_TRAINED",
+    "CHURN_TASK",
     "DEFAULT_HORIZON_DAYS",
     "DEFAULT_OBSERVE_HOURS",
     "TrainedModel",
@@ -85,6 +88,12 @@ DEFAULT_HORIZON_DAYS = 90.0
 MODEL_FORMAT = "l2o.model/1"
 LEAD_CONVERSION_TASK = "lead-conversion"
 DEAL_WIN_TASK = "deal-win"
+CHURN_TASK = "churn"
+CHURN_NOT_TRAINED = (
+    "churn: there is no churn model file to train - the churn model is fitted on demand by "
+    "l2o retention and the engine scores no churn; measure it with "
+    "l2o models evaluate --task churn"
+)
 _TOP_CHANNELS = 12
 
 
@@ -121,7 +130,10 @@ def evaluate_task(
     spec: ArchitectureSpec | None = None,
     test_share: float = 0.25,
 ) -> Evaluation:
-    """Rules vs naive Bayes vs learned on the store's time-ordered hold-out."""
+    """Rules vs naive Bayes vs learned on the store's time-ordered hold-out; for ``churn``,
+    the health score vs the churn model (:func:`l2o.services.retention.evaluate_churn_task`)."""
+    if task == CHURN_TASK:
+        return evaluate_churn_task(engine, test_share=test_share)
     return evaluate_models(read_examples(engine, task, spec=spec), test_share=test_share)
 
 
@@ -154,6 +166,8 @@ def train_task(
     the store is used (none: the gate refuses). The file is written whatever the gate says,
     so it always records why the engine uses what it uses.
     """
+    if task == CHURN_TASK:
+        raise ModelError(CHURN_NOT_TRAINED)
     chosen = task_named(task)
     examples = read_examples(engine, chosen, spec=spec)
     readiness, readiness_source = ai_readiness_of(engine, assessment)

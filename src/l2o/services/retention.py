@@ -17,7 +17,9 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from l2o.analytics.models import Evaluation
 from l2o.analytics.retention import (
+    DEFAULT_CHURN_HORIZON_DAYS,
     ChurnModel,
     CustomerHistory,
     HealthValidity,
@@ -27,6 +29,7 @@ from l2o.analytics.retention import (
     SubscriptionTables,
     current_customers,
     customers_from_subscriptions,
+    evaluate_churn,
     health_validity,
     holdout_concordance,
 )
@@ -35,6 +38,7 @@ from l2o.store import schema as t
 __all__ = [
     "AtRiskCustomer",
     "RetentionReport",
+    "evaluate_churn_task",
     "read_subscription_tables",
     "report_from_customers",
     "retention_report",
@@ -142,6 +146,23 @@ def read_subscription_tables(engine: Engine) -> SubscriptionTables:
         as_of=as_of,
         source="the store",
     )
+
+
+def evaluate_churn_task(
+    engine: Engine,
+    *,
+    horizon_days: float = DEFAULT_CHURN_HORIZON_DAYS,
+    test_share: float = 0.25,
+) -> Evaluation:
+    """Churn within ``horizon_days`` of a landmark as a learned-scoring task: the churn model
+    fitted on the store as known on a cutoff day against the CRM's health score, scored on
+    the later landmarks (AUC, Brier score, reliability) - the shape ``l2o models evaluate``
+    prints for every task. :class:`RetentionError` says "insufficient evidence" with the
+    counts when there are too few churns on either side."""
+    tables = read_subscription_tables(engine)
+    if tables.contract_account.size == 0:
+        raise RetentionError("churn: the store holds no contracts, so no customers to evaluate")
+    return evaluate_churn(tables, horizon=horizon_days, test_share=test_share)
 
 
 def retention_report(engine: Engine, *, top: int = 10) -> RetentionReport:

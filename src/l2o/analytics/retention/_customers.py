@@ -27,6 +27,8 @@ class CustomerHistory:
     ``health`` is the health score (0-100) the CRM holds, NaN where there is none;
     ``days_to_renewal`` the days from the data's end to the end of the current term
     (NaN for churned customers or when unknown) - what renewal probability looks ahead to.
+    ``landmark`` is the day number (days since 1970-01-01) each row looks at the customer
+    from, when rows are landmarks; ``duration`` then runs from that day.
     """
 
     ids: npt.NDArray[np.object_]
@@ -37,12 +39,15 @@ class CustomerHistory:
     source: str = ""
     health: FloatArray | None = None
     days_to_renewal: FloatArray | None = None
+    landmark: FloatArray | None = None
     notes: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         n = self.ids.size
         sizes = {"duration": self.duration.size, "churned": self.churned.size}
         sizes["features"] = len(self.features)
+        if self.landmark is not None:
+            sizes["landmark"] = self.landmark.size
         wrong = {k: v for k, v in sizes.items() if v != n}
         if wrong:
             raise RetentionError(f"{self.source}: {wrong} rows for {n} customers")
@@ -67,5 +72,6 @@ class CustomerHistory:
             source=self.source,
             health=None if self.health is None else self.health[mask],
             days_to_renewal=None if self.days_to_renewal is None else self.days_to_renewal[mask],
+            landmark=None if self.landmark is None else self.landmark[mask],
             notes=self.notes,
         )

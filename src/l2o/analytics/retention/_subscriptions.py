@@ -157,6 +157,7 @@ def _look(
         source=t.source,
         health=by_account(t.account_health, np.nan)[keep].astype(np.float64),
         days_to_renewal=(term_end - day)[keep],
+        landmark=np.full(keep.size, day),
     )
 
 
@@ -174,6 +175,7 @@ def _stack(parts: list[CustomerHistory], source: str) -> CustomerHistory:
         days_to_renewal=np.concatenate(
             [p.days_to_renewal for p in parts if p.days_to_renewal is not None]
         ),
+        landmark=np.concatenate([p.landmark for p in parts if p.landmark is not None]),
     )
 
 

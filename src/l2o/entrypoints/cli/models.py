@@ -1,8 +1,10 @@
-"""``l2o models`` - learned lead-conversion and deal-win scoring behind the AI-readiness gate.
+"""``l2o models`` - learned lead-conversion and deal-win scoring behind the AI-readiness gate,
+and churn evaluated the same way.
 
 ::
 
     l2o models evaluate --task lead-conversion --spec architecture.yaml [--json]
+    l2o models evaluate --task churn [--json]
     l2o models train --task deal-win --spec architecture.yaml [--models DIR] [--json]
     l2o models status [--models DIR] [--json]
 
@@ -12,6 +14,11 @@ records scored after it. ``train`` does the same, then fits the learned model on
 outcome, compiles it and writes ``DIR/TASK.json`` with the gate's decision: the learned
 model is used only when AI readiness is at least 2.0 and it learned from enough outcomes.
 ``status`` says, per task, what the engine scores with from those files and why.
+
+``--task churn`` evaluates P(churn within 90 days of a landmark day): the churn model fitted
+on the store as known on a cutoff day against the CRM's health score, on the later
+landmarks. There is nothing to ``train`` for churn: ``l2o retention`` fits the model on
+demand and the engine scores no churn.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ from l2o.analytics.models import TASKS, Evaluation
 from l2o.engine import LearnedScoring
 from l2o.entrypoints.cli.common import DB_OPTION, fail, guarded
 from l2o.services.modeling import (
+    CHURN_NOT_TRAINED,
+    CHURN_TASK,
     deal_win_scoring,
     evaluate_task,
     lead_conversion_scoring,
@@ -40,7 +49,7 @@ from l2o.store import engine_for, ensure_current
 
 app = typer.Typer(help="Learned scoring: evaluate and train lead-conversion and deal-win models.")
 
-_TASK = typer.Option(..., "--task", help=f"{' | '.join(TASKS)}.")
+_TASK = typer.Option(..., "--task", help=f"{' | '.join([*TASKS, CHURN_TASK])}.")
 _SPEC = typer.Option(
     None,
     "--spec",
@@ -64,7 +73,9 @@ def evaluate(
     test_share: float = _TEST_SHARE,
     as_json: bool = _JSON,
 ) -> None:
-    """Rules vs naive Bayes vs learned: AUC, Brier score, calibration on a time-ordered hold-out."""
+    """Rules vs naive Bayes vs learned: AUC, Brier score, calibration on a time-ordered hold-out.
+
+    For churn: the health score vs the churn model (``--spec`` is not used)."""
     name = _task(task)
     architecture = _spec(spec)
     engine = _engine(db)
@@ -105,6 +116,8 @@ def train(
 ) -> None:
     """Evaluate, fit on every known outcome, compile, gate, and write the model file."""
     name = _task(task)
+    if name == CHURN_TASK:
+        fail(CHURN_NOT_TRAINED)
     architecture = _spec(spec)
     document = _assessment(assessment) if assessment is not None else None
     folder = models or guarded(lambda: load_settings(db).data_dir) / "models"
@@ -181,10 +194,8 @@ def status(
 
 
 def _task(task: str) -> str:
-    if task == "churn":
-        fail("churn: the churn model is part of retention (see l2o retention)")
-    if task not in TASKS:
-        fail(f"--task {task}: valid tasks are {', '.join(TASKS)}")
+    if task not in TASKS and task != CHURN_TASK:
+        fail(f"--task {task}: valid tasks are {', '.join([*TASKS, CHURN_TASK])}")
     return task
 
 
