@@ -43,6 +43,27 @@ def test_the_app_serves_the_dashboard_and_the_api_side_by_side(store: str) -> No
     assert "<form" in client.get("/signin").text
 
 
+def test_api_requests_reach_the_api_as_mounted_and_the_rest_the_dashboard(store: str) -> None:
+    engine = engine_for(store)
+    token = create_token(engine, add_user(engine, name="Ada Admin", access_role="admin"))
+    client = TestClient(create_app(engine, spec=EXAMPLE_SPEC), follow_redirects=False)
+    signed = {"Authorization": f"Bearer {token}"}
+
+    document = client.get("/api/openapi.json").json()
+    assert document["servers"] == [{"url": "/api"}]  # the API sees the mount's root path
+    paths = list(document["paths"])
+    assert paths.index("/accounts") < paths.index("/leads/{record_id}/touchpoints")
+    assert client.get("/api").headers["location"].endswith("/api/")
+    assert client.get("/docs").headers["location"] == "/api/docs"
+    missing = client.get("/api/nothing-here", headers=signed)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert client.get("/nothing-here").headers["content-type"] != "application/problem+json"
+    lead = client.post("/api/leads", json={"last_name": "Via", "route": False}, headers=signed)
+    assert lead.status_code == 201
+    assert client.get(f"/api/leads/{lead.json()['lead_id']}", headers=signed).status_code == 200
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -1,5 +1,8 @@
 """Idempotency keys as use cases: find, claim, complete and release one, each in its own
-transaction (the API's request guard calls them around the request it protects)."""
+transaction (the API's request guard calls them around the request it protects).
+
+A request with a new key costs two transactions: :func:`claim_or_find` (which reads the
+stored request only when the key is taken) and :func:`complete_key`."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from l2o.store.access import IdempotencyKeys, StoredResponse
 
-__all__ = ["claim_key", "complete_key", "find_key", "release_key"]
+__all__ = ["claim_key", "claim_or_find", "complete_key", "find_key", "release_key"]
 
 
 def find_key(engine: Engine, scope: str, key: str) -> StoredResponse | None:
@@ -29,6 +32,22 @@ def claim_key(
     except IntegrityError:
         return False
     return True
+
+
+def claim_or_find(
+    engine: Engine, scope: str, key: str, fingerprint: str, method: str, path: str
+) -> StoredResponse | None:
+    """Claim ``key`` for a request: ``None`` when claimed (answer the request), else what is
+    stored under it - the earlier request and, once given, its response. A key released
+    between the claim and the look-up (its request failed) is claimed again; released
+    again meanwhile, it is reported as still being answered (a retry will get it)."""
+    for _ in range(2):
+        if claim_key(engine, scope, key, fingerprint, method, path):
+            return None
+        stored = find_key(engine, scope, key)
+        if stored is not None:
+            return stored
+    return StoredResponse(fingerprint, method, path, None, {}, b"")
 
 
 def complete_key(

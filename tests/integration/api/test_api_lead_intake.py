@@ -18,6 +18,7 @@ from l2o.entrypoints.api import create_api
 from l2o.entrypoints.api import lead_intake as intake_module
 from l2o.entrypoints.api.config import ApiSettings
 from l2o.entrypoints.api.principals import KnownPrincipals
+from l2o.services import access_idempotency as idempotency
 from l2o.services.access import add_user
 from l2o.services.bootstrap import RevenueSystem
 from l2o.store.schema import users
@@ -160,3 +161,61 @@ def test_a_repeated_idempotent_lead_post_stores_one_lead(
     with engine.connect() as conn:
         count = conn.execute(sa.text("select count(*) from leads where last_name = 'Once'"))
         assert count.scalar_one() == 1
+
+
+def test_concurrent_posts_with_one_idempotency_key_store_one_lead(
+    engine: Engine, world: World, tmp_path: Path
+) -> None:
+    _add_sdrs(engine)
+    app = create_api(engine, spec=SPEC, settings=ApiSettings(data_dir=tmp_path / "data"))
+    body: dict[str, object] = {"last_name": "Racing", "country": "US"}
+    headers = auth(world.tokens["admin"], **{"Idempotency-Key": "lead-race"})
+
+    async def together() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
+            answers = await asyncio.gather(
+                *(client.post("/leads", json=body, headers=headers) for _ in range(6))
+            )
+            after = await client.post("/leads", json=body, headers=headers)
+            changed = await client.post(
+                "/leads", json={**body, "last_name": "Other"}, headers=headers
+            )
+            return [*answers, after, changed]
+
+    *answers, after, changed = asyncio.run(together())
+    stored = [a for a in answers if a.status_code == 201]
+    assert stored, [a.status_code for a in answers]
+    assert all(a.status_code == 409 for a in answers if a.status_code != 201)
+    assert all(a.json() == stored[0].json() for a in stored)
+    assert after.status_code == 201
+    assert after.json() == stored[0].json()
+    assert changed.status_code == 422
+    assert changed.json()["rule"] == "idempotency.mismatch"
+    with engine.connect() as conn:
+        count = conn.execute(sa.text("select count(*) from leads where last_name = 'Racing'"))
+        assert count.scalar_one() == 1
+
+
+def test_a_key_released_while_it_is_looked_up_is_claimed_again(
+    engine: Engine, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = world.users["admin"]
+    assert idempotency.claim_key(engine, owner, "k-held", "f1", "POST", "/leads")
+    held = idempotency.claim_or_find(engine, owner, "k-held", "f2", "POST", "/leads")
+    assert held is not None
+    assert held.in_progress
+    assert held.fingerprint == "f1"
+
+    real_find = idempotency.find_key
+
+    def released_first(engine_: Engine, scope: str, key: str) -> object:
+        idempotency.release_key(engine_, scope, key)  # its request failed meanwhile
+        return real_find(engine_, scope, key)
+
+    monkeypatch.setattr(idempotency, "find_key", released_first)
+    assert idempotency.claim_or_find(engine, owner, "k-held", "f2", "POST", "/leads") is None
+    monkeypatch.setattr(idempotency, "find_key", real_find)
+    mine = idempotency.claim_or_find(engine, owner, "k-held", "f3", "POST", "/leads")
+    assert mine is not None
+    assert mine.fingerprint == "f2"

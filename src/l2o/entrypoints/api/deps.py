@@ -82,11 +82,45 @@ Context = Annotated[ApiContext, Depends(_context)]
 _bearer = HTTPBearer(auto_error=False, description="An API token: l2o token create USER")
 
 
-async def _principal(
-    request: Request,
-    ctx: Context,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def _principal(request: Request, credentials: Bearer) -> Principal:
+    return await _signed_in(request, credentials)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(_principal)]
+
+
+def requires(permission: str) -> Any:
+    """A route dependency refusing (403) anyone whose role lacks ``permission``; its value
+    is the signed-in person, so a route may take it as its principal::
+
+        def create_lead(principal: Annotated[Principal, requires("lead:write")]) -> ...
+    """
+
+    async def check(request: Request, credentials: Bearer) -> Principal:
+        principal = await _signed_in(request, credentials)
+        if not allowed(principal, permission):
+            raise ProblemError(
+                403,
+                "Forbidden",
+                f"access role {principal.access_role!r} does not have {permission!r}",
+                rule=f"permission.{permission}",
+            )
+        return principal
+
+    return Depends(check)
+
+
+async def _signed_in(
+    request: Request, credentials: HTTPAuthorizationCredentials | None
 ) -> Principal:
+    """The person the request's token belongs to (401 without one, or for an unknown one),
+    looked up once a request however many dependencies ask."""
+    known: Principal | None = getattr(request.state, "principal", None)
+    if known is not None:
+        return known
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ProblemError(
             401,
@@ -95,6 +129,8 @@ async def _principal(
             rule="auth.token",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    # The context from the app itself, not as a dependency: one fewer to solve a request.
+    ctx: ApiContext = request.app.state.l2o
     principal = await ctx.principals.authenticate(credentials.credentials)
     if principal is None:
         raise ProblemError(
@@ -106,25 +142,6 @@ async def _principal(
         )
     request.state.principal = principal
     return principal
-
-
-CurrentPrincipal = Annotated[Principal, Depends(_principal)]
-
-
-def requires(permission: str) -> Any:
-    """A route dependency refusing (403) anyone whose role lacks ``permission``."""
-
-    async def check(principal: CurrentPrincipal) -> Principal:
-        if not allowed(principal, permission):
-            raise ProblemError(
-                403,
-                "Forbidden",
-                f"access role {principal.access_role!r} does not have {permission!r}",
-                rule=f"permission.{permission}",
-            )
-        return principal
-
-    return Depends(check)
 
 
 def _scope(ctx: Context, principal: CurrentPrincipal) -> frozenset[str] | None:

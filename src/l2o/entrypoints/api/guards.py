@@ -13,6 +13,8 @@ same method, path and body gets that stored response again, without running the 
 twice; the same key with a different request is refused (422, rule ``idempotency.mismatch``);
 while the first is still being answered, another with its key gets 409. Keys are kept per
 token owner, so two clients cannot collide. A 5xx answer is not stored: a retry may succeed.
+A request with a new key costs two transactions besides its own: claiming the key (which
+reads what the key holds only when it is taken) and storing the response.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from l2o.services.access_idempotency import claim_key, complete_key, find_key, release_key
+from l2o.services.access_idempotency import claim_or_find, complete_key, release_key
 
 __all__ = ["RequestGuards"]
 
@@ -121,13 +123,9 @@ class RequestGuards:
         fingerprint = hashlib.sha256(
             b"\n".join([scope["method"].encode(), path.encode(), body])
         ).hexdigest()
-        stored = await anyio.to_thread.run_sync(find_key, engine, owner, key)
-        if stored is None:
-            claimed = await anyio.to_thread.run_sync(
-                lambda: claim_key(engine, owner, key, fingerprint, scope["method"], path)
-            )
-            if not claimed:
-                stored = await anyio.to_thread.run_sync(find_key, engine, owner, key)
+        stored = await anyio.to_thread.run_sync(
+            lambda: claim_or_find(engine, owner, key, fingerprint, scope["method"], path)
+        )
         if stored is not None:
             if stored.fingerprint != fingerprint:
                 await _problem(
