@@ -7,9 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from l2o.entrypoints.cli.app import app
+from l2o.entrypoints.server import create_app
+from l2o.services.access import add_user, create_token
+from l2o.store import engine_for
 
 pytestmark = pytest.mark.e2e
 
@@ -74,3 +78,26 @@ def test_lead_add_prints_the_probability_or_why_not(
     assert "conversion probability" not in result.stdout
     assert "lead-conversion model off" in result.stdout
     assert "no trained model" in result.stdout
+
+
+def test_the_api_and_the_dashboard_score_with_the_model_the_server_was_given(
+    trained: tuple[str, Path, Path], tmp_path: Path
+) -> None:
+    url, spec, models = trained
+    engine = engine_for(url)
+    token = create_token(engine, add_user(engine, name="Ada Api", access_role="admin"))
+    lead = {"email": "bo@nowhere.example", "title": "CFO", "route": False}
+    lead["at"] = "2026-01-05T10:00:00+00:00"
+    for folder, learned in ((models, True), (tmp_path / "none", False)):
+        with TestClient(create_app(engine, spec=spec, models_dir=folder)) as client:
+            answer = client.post(
+                "/api/leads", json=lead, headers={"Authorization": f"Bearer {token}"}
+            )
+        assert answer.status_code == 201, answer.text
+        body = answer.json()
+        if learned:
+            assert 0.0 < body["conversion_probability"] < 1.0
+            assert body["learned_reasons"][0].startswith("lead-conversion probability")
+        else:
+            assert body["conversion_probability"] is None
+            assert any("no trained model" in why for why in body["learned_reasons"])

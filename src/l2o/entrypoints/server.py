@@ -36,10 +36,16 @@ __all__ = ["API_PREFIX", "create_app"]
 API_PREFIX = "/api"
 
 
-def create_app(engine: Engine, *, spec: ArchitectureSpec | str | Path | None = None) -> FastAPI:
-    """The dashboard and the API over the store at ``engine``, applying ``spec``."""
+def create_app(
+    engine: Engine,
+    *,
+    spec: ArchitectureSpec | str | Path | None = None,
+    models_dir: str | Path | None = None,
+) -> FastAPI:
+    """The dashboard and the API over the store at ``engine``, applying ``spec``; with
+    ``models_dir``, scoring with the learned models the AI-readiness gate switched on."""
     loaded = load_spec(spec) if isinstance(spec, str | Path) else spec
-    api = create_api(engine, spec=loaded)
+    api = create_api(engine, spec=loaded, models_dir=models_dir)
     app = _Site(
         api,
         title="L2O",
@@ -59,7 +65,7 @@ def create_app(engine: Engine, *, spec: ArchitectureSpec | str | Path | None = N
 
     app.mount(API_PREFIX, api)
     mount_static(app)
-    app.include_router(create_router(engine, spec=loaded))
+    app.include_router(create_router(engine, spec=loaded, models_dir=models_dir))
     return app
 
 

@@ -34,13 +34,16 @@ APP = "l2o.entrypoints.serving:app_from_environment"
 
 
 def app_from_environment() -> FastAPI:
-    """The dashboard and the API over ``L2O_DATABASE_URL`` applying ``L2O_SPEC``."""
+    """The dashboard and the API over ``L2O_DATABASE_URL`` applying ``L2O_SPEC``, scoring
+    with the learned models switched on in ``L2O_DATA_DIR/models``."""
     from l2o.entrypoints.server import create_app
     from l2o.settings import load_settings
     from l2o.store import engine_for
 
-    engine = engine_for(load_settings(None).database_url)
-    app = create_app(engine, spec=os.environ.get("L2O_SPEC") or None)
+    settings = load_settings(None)
+    engine = engine_for(settings.database_url)
+    spec = os.environ.get("L2O_SPEC") or None
+    app = create_app(engine, spec=spec, models_dir=settings.data_dir / "models")
     settle_heap()
     return app
 

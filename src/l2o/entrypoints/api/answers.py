@@ -90,6 +90,15 @@ class LeadOutcomeAnswer(BaseModel):
     reasons: list[str] = Field(description="Why the lead scores what it does.")
     stages_reached: list[str] = Field(description="Lifecycle stages reached by this command.")
     routed: RoutingAnswer | None
+    conversion_probability: float | None = Field(
+        default=None,
+        description="The learned lead-conversion model's probability, when the AI-readiness "
+        "gate switched it on.",
+    )
+    learned_reasons: list[str] = Field(
+        default_factory=list,
+        description="What moved that probability, or why the engine keeps the rules.",
+    )
 
 
 class AssignmentAnswer(BaseModel):

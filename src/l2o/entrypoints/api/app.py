@@ -43,8 +43,10 @@ def create_api(
     *,
     spec: ArchitectureSpec | str | Path | None = None,
     settings: ApiSettings | None = None,
+    models_dir: str | Path | None = None,
 ) -> FastAPI:
-    """The L2O HTTP API over the store at ``engine``.
+    """The L2O HTTP API over the store at ``engine``; with ``models_dir`` the engine scores
+    with the learned models the AI-readiness gate switched on there.
 
     ``spec`` is the architecture the commands apply (default: ``L2O_SPEC``, else
     ``./architecture.yaml``, loaded on the first command); ``settings`` the limits and the
@@ -52,7 +54,7 @@ def create_api(
     """
     settings = settings or ApiSettings()
     loaded = load_spec(spec) if isinstance(spec, str | Path) else spec
-    context = ApiContext(engine=engine, settings=settings, spec=loaded)
+    context = ApiContext(engine=engine, settings=settings, spec=loaded, models_dir=models_dir)
     app = FastAPI(
         title="L2O",
         version=__version__,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
@@ -44,6 +45,7 @@ class ApiContext:
     engine: Engine
     settings: ApiSettings
     spec: ArchitectureSpec | None = None
+    models_dir: str | Path | None = None
     _system: RevenueSystem | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     principals: KnownPrincipals = field(init=False)
@@ -62,7 +64,9 @@ class ApiContext:
         with self._lock:
             if self._system is None:
                 spec = self.spec if self.spec is not None else self.settings.spec
-                self._system = RevenueSystem.build(spec, self.engine, source="api")
+                self._system = RevenueSystem.build(
+                    spec, self.engine, source="api", models_dir=self.models_dir
+                )
             return self._system
 
     async def system_ready(self) -> RevenueSystem:

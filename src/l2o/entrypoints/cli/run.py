@@ -135,7 +135,7 @@ def _serve(url: str, spec: Path, host: str, port: int) -> None:
     engine = engine_for(url)
     try:
         tokens = demo_tokens(engine)
-        app = create_app(engine, spec=spec)
+        app = create_app(engine, spec=spec, models_dir=load_settings(None).data_dir / "models")
     except L2OError as exc:
         console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(1) from exc

@@ -33,10 +33,12 @@ def serve(
     from l2o.entrypoints.server import create_app
     from l2o.entrypoints.serving import settle_heap
 
-    url = guarded(lambda: load_settings(db).database_url)
+    settings = guarded(lambda: load_settings(db))
+    url = settings.database_url
+    models = settings.data_dir / "models"
     engine = guarded(lambda: engine_for(url))
     guarded(lambda: ensure_current(engine))
-    app = guarded(lambda: create_app(engine, spec=spec))
+    app = guarded(lambda: create_app(engine, spec=spec, models_dir=models))
     typer.echo(f"L2O on http://{host}:{port} (API docs at /api/docs)", err=True)
     if workers > 1:
         from l2o.entrypoints.serving import serve as serve_workers

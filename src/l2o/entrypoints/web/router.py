@@ -34,7 +34,10 @@ STATIC_URL = "/static/web"
 
 
 def create_router(
-    engine: Engine, *, spec: ArchitectureSpec | str | Path | RevenueSystem | None = None
+    engine: Engine,
+    *,
+    spec: ArchitectureSpec | str | Path | RevenueSystem | None = None,
+    models_dir: str | Path | None = None,
 ) -> APIRouter:
     """The dashboard's pages over the store at ``engine``, served from ``/``.
 
@@ -45,7 +48,7 @@ def create_router(
     if isinstance(spec, RevenueSystem):
         system: RevenueSystem | None = spec
     elif spec is not None:
-        system = RevenueSystem.build(spec, engine, source="web")
+        system = RevenueSystem.build(spec, engine, source="web", models_dir=models_dir)
     else:
         system = None
     dashboard = Dashboard(engine, system)
