@@ -213,6 +213,7 @@ def test_an_upload_is_imported_with_its_refused_rows_in_quarantine(
     uploaded = client.post("/imports", files=files, data={"source": "neutral"}, headers=admin)
     assert uploaded.status_code == 201, uploaded.text
     summary = uploaded.json()
+    assert summary["rules"] is not None, "the API's spec applies to an upload"
     batch_id = summary["batch_id"]
     status = client.get(f"/imports/{batch_id}", headers=admin)
     assert status.status_code == 200

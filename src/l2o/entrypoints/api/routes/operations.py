@@ -79,12 +79,16 @@ def upload_import(
                     f"{name}: upload .csv files or a .zip",
                     rule="import.file_type",
                 )
+        # The architecture's rules apply to an upload as to every other path, when the
+        # API has a spec (given, or the L2O_SPEC file); without one the summary says so.
+        has_spec = ctx.spec is not None or ctx.settings.spec.is_file()
         summary = import_directory(
             ctx.engine,
             folder,
             adapter_for(source),
             actor=principal.user_id,
             source_name={"upload": ", ".join(f.filename or "" for f in files), "source": source},
+            system=ctx.system() if has_spec else None,
         )
     return summary.to_json()
 
