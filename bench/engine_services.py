@@ -4,7 +4,8 @@ their touchpoints, and stage-gate checks per second - one at a time and in batch
 Run by hand (never in the test suite)::
 
     .venv/bin/python bench/engine_services.py [--leads 300] [--batch-leads 5000]
-        [--gates 2000] [--batch-gates 20000] [--runs 3] [--profile]
+        [--gates 2000] [--batch-gates 20000] [--runs 3] [--group-sizes 1,4,16]
+        [--group-leads 320] [--profile]
 
 In one process, on a fresh SQLite file in a temporary directory, with the revenue-machine
 example spec and its pool members stored as users:
@@ -14,6 +15,9 @@ example spec and its pool members stored as users:
   batches of 1,000 (one transaction each). The issue's target: 5,000 leads/s.
 - **leads, one at a time**: ``add_lead`` with the same two touches (one transaction a lead),
   and the older measure, ``add_lead`` then two ``log_touchpoint`` (three transactions).
+- **leads, small groups** (``--group-sizes``): ``add_leads`` on groups of a few leads, as the
+  API stores the leads it receives together - what a group costs in process CPU time, so the
+  fixed cost per transaction shows apart from the cost per lead.
 - **gate checks, batch**: ``deals_batch.check_gates`` on every seeded deal at once (the facts
   read with set-based queries). Target: 20,000 checks/s.
 - **gate checks, one at a time**: what ``deals.move_opportunity`` does before it writes -
@@ -96,6 +100,15 @@ def _batch_lead_rate(system: RevenueSystem, leads: list[NewLead], size: int) -> 
     for first in range(0, len(leads), size):
         add_leads(system, leads[first : first + size])
     return len(leads) / (time.perf_counter() - start)
+
+
+def _group_cost(system: RevenueSystem, leads: list[NewLead], size: int) -> float:
+    """Process CPU milliseconds per ``add_leads`` call on groups of ``size`` leads."""
+    groups = [leads[first : first + size] for first in range(0, len(leads), size)]
+    start = time.process_time()
+    for group in groups:
+        add_leads(system, group)
+    return (time.process_time() - start) * 1_000 / len(groups)
 
 
 def _single_lead_rate(system: RevenueSystem, leads: list[NewLead]) -> float:
@@ -237,8 +250,16 @@ def main() -> None:
     parser.add_argument("--gates", type=int, default=2_000, help="gate checks one at a time")
     parser.add_argument("--batch-gates", type=int, default=20_000, help="deals checked at once")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--group-sizes",
+        default="",
+        help="comma-separated sizes of small groups through add_leads (e.g. 1,4,16)",
+    )
+    parser.add_argument("--group-leads", type=int, default=320, help="leads per group size")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    sizes = [int(size) for size in args.group_sizes.split(",") if size.strip()]
+    group_ms: dict[int, list[float]] = {size: [] for size in sizes}
 
     rates: dict[str, list[float]] = {
         name: []
@@ -274,7 +295,13 @@ def main() -> None:
                 _gate_rate_per_command(system, deal_ids[: args.gates])
             )
             rates["gates one unit"].append(_gate_rate_one_unit(system, deal_ids[: args.gates]))
+            for size in sizes:
+                leads = _new_leads(args.group_leads - args.group_leads % size, rng, offset)
+                offset += len(leads)
+                group_ms[size].append(_group_cost(system, leads, size))
             print(f"run {run}: " + ", ".join(f"{k} {v[-1]:,.0f}/s" for k, v in rates.items()))
+            if sizes:
+                print("  groups: " + ", ".join(f"{n} {c[-1]:.2f} ms" for n, c in group_ms.items()))
         if args.profile:
             profile = cProfile.Profile()
             profile.runcall(_batch_lead_rate, system, _new_leads(1_000, rng, offset), 1_000)
@@ -306,6 +333,12 @@ def main() -> None:
             f"| {label} | {statistics.median(rates[name]):,.0f}/s "
             f"| {ratio(name, pure):.2f} | {target} |"
         )
+    if sizes:
+        print("\n| leads a group (`add_leads`) | CPU a group (median) | CPU a lead | leads/s |")
+        print("|---:|---:|---:|---:|")
+        for size, costs in group_ms.items():
+            cost = statistics.median(costs)
+            print(f"| {size} | {cost:.2f} ms | {cost / size:.3f} ms | {size * 1_000 / cost:,.0f} |")
 
 
 if __name__ == "__main__":

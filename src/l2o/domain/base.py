@@ -85,6 +85,8 @@ def as_utc(value: datetime) -> datetime:
     >>> as_utc(datetime(2025, 1, 1, 9, tzinfo=timezone(timedelta(hours=1)))).hour
     8
     """
+    if value.tzinfo is UTC:  # already UTC (most values): what ``astimezone`` returns too
+        return value
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"datetime {value.isoformat()} has no timezone; give it in UTC")
     return value.astimezone(UTC)

@@ -36,7 +36,6 @@ from l2o.domain import (
     AddLead,
     Assignment,
     Lead,
-    RoutingState,
     Touchpoint,
     jsonable,
 )
@@ -55,7 +54,6 @@ from l2o.services.leads import (
     rescore_lead_explained,
     touchpoint_values,
 )
-from l2o.services.users import find_user
 from l2o.store import SqlAlchemyUnitOfWork
 from l2o.store.bulk import BulkWriter
 
@@ -128,7 +126,9 @@ class BufferedUnitOfWork(SqlAlchemyUnitOfWork):
         """Write the buffered events, then commit as any unit of work does."""
         if self.buffered:
             BulkWriter.for_unit_of_work(self).append(
-                "outbox", [_row(message) for message in self.buffered]
+                "outbox",
+                [vars(message) for message in self.buffered],
+                columns=_stored_fields(domain.OutboxMessage),
             )
             self.buffered = []
         super().commit()
@@ -140,8 +140,9 @@ def _add(
     leads: Sequence[NewLead],
     lead_ids: Sequence[str],
 ) -> list[LeadOutcome]:
-    accounts = _accounts_by_domain(uow, leads)
-    pools = _Pools(uow, system)
+    writer = BulkWriter.for_unit_of_work(uow)
+    accounts = _accounts_by_domain(writer, leads)
+    pools = _Pools(uow, system, writer)
     outcomes: list[LeadOutcome] = []
     lead_rows: list[dict[str, Any]] = []
     touch_rows: list[dict[str, Any]] = []
@@ -166,15 +167,17 @@ def _add(
         routed = None
         if command.route:
             routed = pools.route(lead, account, at, command.requested_by)
-            assignment_rows.append(_row(routed.assignment))
-        lead_rows.append(_row(lead))
-        touch_rows += ({**_TOUCH_DEFAULTS, **row} for row in rows)
+            assignment_rows.append(vars(routed.assignment))
+        lead_rows.append(vars(lead))  # every field is set on these records
+        touch_rows += rows
         outcomes.append(lead_outcome(system.rules, lead, score, reached, routed, learned))
     pools.store()
-    writer = BulkWriter.for_unit_of_work(uow)
-    writer.insert("leads", lead_rows)
-    writer.insert("touchpoints", touch_rows)
-    writer.insert("assignments", assignment_rows)
+    writer.insert("leads", lead_rows, columns=_stored_fields(Lead))
+    if touch_rows:  # the columns the rows leave out, the same on every row
+        given = touch_rows[0].keys()
+        defaults = {name: v for name, v in _TOUCH_DEFAULTS.items() if name not in given}
+        writer.insert("touchpoints", touch_rows, constants=defaults)
+    writer.insert("assignments", assignment_rows, columns=_stored_fields(Assignment))
     return outcomes
 
 
@@ -199,14 +202,16 @@ _TOUCH_DEFAULTS: dict[str, Any] = {
 
 class _Pools:
     """The pools' state through a batch: read once, carried from routing to routing, and
-    stored once (versioned, as one routing stores it)."""
+    stored once (versioned, as one routing stores it) - read and written without the ORM."""
 
-    def __init__(self, uow: BufferedUnitOfWork, system: RevenueSystem) -> None:
+    def __init__(self, uow: BufferedUnitOfWork, system: RevenueSystem, writer: BulkWriter) -> None:
         self.uow = uow
         self.system = system
-        self.stored = uow.routing_state.find(ROUTING_STATE_ID)
+        self.writer = writer
+        found = writer.rows_where_any("routing_state", {"id": [ROUTING_STATE_ID]})
+        self.stored = found[0] if found else None
         self.state = (
-            PoolState(self.stored.day, dict(self.stored.loads), dict(self.stored.pointers))
+            PoolState(self.stored["day"], dict(self.stored["loads"]), dict(self.stored["pointers"]))
             if self.stored is not None
             else PoolState()
         )
@@ -234,16 +239,21 @@ class _Pools:
         return routed
 
     def store(self) -> None:
-        """Write the state the last routing left (nothing when nothing was routed)."""
+        """Write the state the last routing left (nothing when nothing was routed or nothing
+        changed): a new row at version 1, or the row read, only if still at the version read
+        (``StaleRecord`` otherwise, and the batch starts again)."""
         if self.last_routed is None:
             return
+        values = {
+            "day": self.state.day,
+            "loads": dict(self.state.loads),
+            "pointers": dict(self.state.pointers),
+            "updated_at": self.last_routed,
+        }
         stored = self.stored
-        if stored is None:
-            stored = self.uow.routing_state.add(RoutingState(updated_at=self.last_routed))
-        stored.day = self.state.day
-        stored.loads = dict(self.state.loads)
-        stored.pointers = dict(self.state.pointers)
-        stored.updated_at = self.last_routed
+        if stored is None or any(stored[name] != value for name, value in values.items()):
+            version = stored["version"] if stored is not None else None
+            self.writer.write_versioned("routing_state", ROUTING_STATE_ID, version, values)
 
     @staticmethod
     def _assignment(values: dict[str, Any]) -> Assignment:
@@ -251,21 +261,61 @@ class _Pools:
 
     def _user_id_of(self, reference: str) -> str | None:
         if reference not in self._users:
-            user = find_user(self.uow, reference)
-            self._users[reference] = user.id if user is not None else None
+            # The reps the pools name are resolved together, with the one asked for.
+            wanted = {reference, *self._members()} - self._users.keys()
+            self._users.update(_user_ids(self.writer, wanted))
         return self._users[reference]
 
+    def _members(self) -> set[str]:
+        routing = self.system.spec.signals.routing if self.system.spec.signals else None
+        return {m.user for pool in (routing.pools if routing else ()) for m in pool.members}
 
-def _accounts_by_domain(uow: SqlAlchemyUnitOfWork, leads: Sequence[NewLead]) -> dict[str, Account]:
+
+def _user_ids(writer: BulkWriter, references: set[str]) -> dict[str, str | None]:
+    """Each reference's user id as ``users.find_user`` resolves it - by id, else by email
+    (as given, else in lower case; the oldest such user), else by a CRM source id that one
+    user alone holds - from one query, read without the ORM."""
+    emails = {r for r in references if "@" in r}
+    rows = writer.rows_where_any(
+        "users",
+        {
+            "id": references,
+            "email": emails | {r.lower() for r in emails},
+            "source_id": references - emails,
+        },
+        columns=("id", "email", "source_id"),
+    )  # oldest first
+    ids = {row["id"] for row in rows}
+    by_email: dict[str, str] = {}
+    by_source: dict[str, list[str]] = {}
+    for row in rows:
+        if row["email"] is not None:
+            by_email.setdefault(row["email"], row["id"])
+        if row["source_id"] is not None:
+            by_source.setdefault(row["source_id"], []).append(row["id"])
+    found: dict[str, str | None] = {}
+    for reference in references:
+        if reference in ids:
+            found[reference] = reference
+        elif reference in emails:
+            found[reference] = by_email.get(reference) or by_email.get(reference.lower())
+        else:
+            matches = by_source.get(reference, [])
+            found[reference] = matches[0] if len(matches) == 1 else None
+    return found
+
+
+def _accounts_by_domain(writer: BulkWriter, leads: Sequence[NewLead]) -> dict[str, Account]:
     """Each e-mail domain's account as ``leads.matched_account`` finds it: the oldest one
-    with that ``domain`` not merged into another (new leads have no converted account)."""
+    with that ``domain`` not merged into another (new leads have no converted account),
+    read without the ORM (the batch only reads it)."""
     domains = {d for item in leads if (d := _email_domain(item.lead.email))}
     if not domains:
         return {}
     found: dict[str, Account] = {}
-    candidates = [a for a in uow.accounts.where_in("domain", domains) if a.merged_into_id is None]
-    for account in sorted(candidates, key=lambda a: (a.created_at, a.id)):
-        found.setdefault(account.domain or "", account)
+    for row in writer.rows_where_any("accounts", {"domain": domains}):  # oldest first
+        if row["merged_into_id"] is None and row["domain"] not in found:
+            found[row["domain"]] = _detached(Account, row, changed=False)
     return found
 
 
@@ -334,11 +384,10 @@ def _detached(record_class: type[R], values: dict[str, Any], *, changed: bool = 
 _COLUMNS: dict[type[Any], tuple[str, ...]] = {}
 
 
-def _row(record: Any) -> dict[str, Any]:
-    """A record's stored fields as a row for a bulk insert (the version is the writer's)."""
-    names = _COLUMNS.get(type(record))
+def _stored_fields(record_class: type[Any]) -> tuple[str, ...]:
+    """The fields of ``record_class`` a bulk insert writes (the version is the writer's)."""
+    names = _COLUMNS.get(record_class)
     if names is None:
-        names = tuple(f.name for f in fields(record) if f.name != "version")
-        _COLUMNS[type(record)] = names
-    values = vars(record)  # every field is set on these records: skip the descriptors
-    return {name: values[name] for name in names}
+        names = tuple(f.name for f in fields(record_class) if f.name != "version")
+        _COLUMNS[record_class] = names
+    return names

@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection, Dialect
 
 from l2o.domain import AuditAction, jsonable, new_id, utc_now
 from l2o.domain.base import new_ids
+from l2o.errors import StaleRecord, StoreError
 from l2o.store.audit import AUDITED_RECORDS
 from l2o.store.mapping import mapper_registry, start_mappers
 from l2o.store.schema import metadata
@@ -71,21 +72,11 @@ class BulkWriter:
         source: str = "import",
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        start_mappers()
         self.connection = connection
         self.actor = actor
         self.source = source
         self._clock = clock
-        self._record_names = {
-            mapper.local_table.name: mapper.class_.__name__
-            for mapper in mapper_registry.mappers
-            if isinstance(mapper.local_table, sa.Table)
-        }
-        self._audited = {
-            mapper.local_table.name
-            for mapper in mapper_registry.mappers
-            if mapper.class_ in AUDITED_RECORDS and isinstance(mapper.local_table, sa.Table)
-        }
+        self._record_names, self._audited = _record_tables()
 
     @classmethod
     def for_unit_of_work(cls, uow: SqlAlchemyUnitOfWork) -> BulkWriter:
@@ -171,18 +162,69 @@ class BulkWriter:
             found.update((str(i), str(m)) for i, m in self.connection.execute(query))
         return found
 
+    def rows_where_any(
+        self,
+        table_name: str,
+        matches: Mapping[str, Collection[Any]],
+        columns: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Stored rows of ``table_name`` whose value in any column of ``matches`` is one of
+        that column's values (``columns`` of them, every column without), oldest first (by
+        ``created_at`` then ``id``, as a repository lists them) - one query, read without
+        the ORM."""
+        wanted = {name: sorted(set(values)) for name, values in matches.items() if values}
+        if not wanted:
+            return []
+        names = tuple(columns) if columns is not None else None
+        statement = _select_where_any(metadata.tables[table_name], tuple(sorted(wanted)), names)
+        params = {f"_{name}": values for name, values in wanted.items()}
+        return [dict(row) for row in self.connection.execute(statement, params).mappings()]
+
+    def write_versioned(
+        self, table_name: str, record_id: str, version: int | None, values: Mapping[str, Any]
+    ) -> None:
+        """Write ``values`` on the versioned record ``record_id`` as the unit of work writes
+        it: read at ``version``, its row is updated and its version raised only if still at
+        that version; never read (``version`` is ``None``), it is inserted at version 1.
+        ``StaleRecord`` when someone else wrote it meanwhile - a newer version, or the row
+        inserted first - so the caller starts again from what is stored. Not audited: for
+        records the audit log does not cover (the routing state)."""
+        table = metadata.tables[table_name]
+        if table_name in self._audited or "version" not in table.columns:
+            raise StoreError(f"{table_name} is not an unaudited versioned table")
+        stale = StaleRecord(self._record_names.get(table_name, table_name), record_id, version or 0)
+        if version is None:
+            try:  # the transaction is left for the caller to roll back
+                self.insert(table_name, [{**values, "id": record_id}])
+            except sa.exc.IntegrityError as exc:
+                raise stale from exc
+            return
+        statement = _versioned_update(table, tuple(sorted(values)))
+        params = {**values, "_id": record_id, "_version": version}
+        if self.connection.execute(statement, params).rowcount != 1:
+            raise stale
+
     # -- writing --------------------------------------------------------------------------
 
-    def insert(self, table_name: str, rows: Sequence[Mapping[str, Any]]) -> int:
+    def insert(
+        self,
+        table_name: str,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        columns: Sequence[str] | None = None,
+        constants: Mapping[str, Any] | None = None,
+    ) -> int:
         """Insert ``rows`` (every column given, ``id`` included); returns how many.
 
-        Versioned records start at version 1, as the unit of work's first write does.
+        ``columns`` names the keys of each row to write (all of the first row's without);
+        ``constants`` are columns with the same value on every row, given once. Versioned
+        records start at version 1, as the unit of work's first write does.
         """
         if not rows:
             return 0
         table = metadata.tables[table_name]
-        versioned = {"version": 1} if "version" in table.columns else {}
-        self._insert_columns(table, _columns(rows), len(rows), versioned)
+        fixed = {**(constants or {}), **({"version": 1} if "version" in table.columns else {})}
+        self._insert_columns(table, _columns(rows, columns), len(rows), fixed)
         if table_name in self._audited:
             self._audit_created(table_name, [row["id"] for row in rows])
         return len(rows)
@@ -230,15 +272,19 @@ class BulkWriter:
         self._audit(audit_rows)
         return sum(len(rows) for rows in by_columns.values())
 
-    def append(self, table_name: str, rows: Sequence[Mapping[str, Any]]) -> int:
-        """Insert bookkeeping rows (quarantined rows, history) without audit rows."""
-        self._insert_rows(metadata.tables[table_name], rows)
-        return len(rows)
-
-    def _insert_rows(self, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
-        """``INSERT`` ``rows`` (each with the same columns)."""
+    def append(
+        self,
+        table_name: str,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        columns: Sequence[str] | None = None,
+    ) -> int:
+        """Insert bookkeeping rows (quarantined rows, history) without audit rows; ``columns``
+        names the keys of each row to write (all of the first row's without)."""
         if rows:
-            self._insert_columns(table, _columns(rows), len(rows), {})
+            table = metadata.tables[table_name]
+            self._insert_columns(table, _columns(rows, columns), len(rows), {})
+        return len(rows)
 
     def _insert_columns(
         self,
@@ -387,9 +433,11 @@ def _json_text(slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return json_text
 
 
-def _columns(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
-    """``rows`` (each with the same keys) as one list of values per key."""
-    return {name: [row[name] for row in rows] for name in rows[0]}
+def _columns(
+    rows: Sequence[Mapping[str, Any]], names: Sequence[str] | None = None
+) -> dict[str, list[Any]]:
+    """``rows`` (each with the same keys) as one list of values per key (of ``names``)."""
+    return {name: [row[name] for row in rows] for name in (rows[0] if names is None else names)}
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -415,3 +463,46 @@ def _compiled_insert(
     order = tuple(compiled.positiontup or ())
     processors = {name: sqlite_bind_processor(table.c[name].type, dialect) for name in order}
     return compiled.string, order, processors
+
+
+@functools.cache
+def _record_tables() -> tuple[dict[str, str], frozenset[str]]:
+    """Each mapped table's record class name, and the tables of audited records (the
+    mapping never changes once made: worked out once, not per writer)."""
+    start_mappers()
+    tables = [
+        (mapper.local_table.name, mapper.class_)
+        for mapper in mapper_registry.mappers
+        if isinstance(mapper.local_table, sa.Table)
+    ]
+    names = {name: record_class.__name__ for name, record_class in tables}
+    return names, frozenset(
+        name for name, record_class in tables if record_class in AUDITED_RECORDS
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _select_where_any(
+    table: sa.Table, matched: tuple[str, ...], columns: tuple[str, ...] | None
+) -> sa.Select[Any]:
+    """``SELECT`` of ``table``'s rows with ``column IN (:_column)`` for any of ``matched``
+    (expanding parameters), built once per table and column sets."""
+    selected = [table.c[name] for name in columns] if columns is not None else [table]
+    order = [table.c[name] for name in ("created_at", "id") if name in table.c]
+    condition = sa.or_(
+        *(table.c[name].in_(sa.bindparam(f"_{name}", expanding=True)) for name in matched)
+    )
+    return sa.select(*selected).where(condition).order_by(*order)
+
+
+@functools.lru_cache(maxsize=128)
+def _versioned_update(table: sa.Table, names: tuple[str, ...]) -> sa.Update:
+    """``UPDATE`` of ``names`` and ``version + 1`` on the row with ``_id`` still at
+    ``_version``, built once per table and column set."""
+    assignments: dict[str, Any] = {name: sa.bindparam(name) for name in names}
+    assignments["version"] = table.c.version + 1
+    return (
+        table.update()
+        .where(table.c.id == sa.bindparam("_id"), table.c.version == sa.bindparam("_version"))
+        .values(assignments)
+    )

@@ -26,14 +26,17 @@ from sqlalchemy.engine import Engine
 
 from l2o import domain as d
 from l2o.domain import ROUTING_STATE_ID
+from l2o.services import leads_batch
 from l2o.services.bootstrap import RevenueSystem
 from l2o.services.deals import move_opportunity
 from l2o.services.deals_batch import check_gates
 from l2o.services.errors import CommandRefused
 from l2o.services.leads import NewTouch, add_lead
 from l2o.services.leads_batch import NewLead, add_leads
+from l2o.services.users import find_user
 from l2o.spec import load_spec
 from l2o.store import SqlAlchemyUnitOfWork, engine_for, upgrade
+from l2o.store.bulk import BulkWriter
 
 SDRS = [
     "maya.chen@northwind.example",
@@ -231,6 +234,76 @@ def test_a_pool_naming_no_user_refuses_the_whole_batch(system: RevenueSystem) ->
     with system.unit_of_work() as uow:
         assert uow.leads.count() == 0
         assert uow.outbox.count() == 0
+
+
+@pytest.mark.parametrize("state_stored_before", [False, True])
+def test_a_routing_committed_during_a_batch_makes_it_start_again(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, state_stored_before: bool
+) -> None:
+    _seed_people(engine)
+    system = RevenueSystem.build(_spec(capacity=50), engine, source="test")
+    if state_stored_before:
+        add_lead(system, d.AddLead(at=T0, email="first@nowhere.example", country="US"))
+    store = leads_batch._Pools.store
+    rivals: list[str] = []
+    attempts: list[int] = []
+
+    def store_after_a_rival(pools: Any) -> None:
+        # Someone else routes a lead between the batch's read of the pools and its write.
+        attempts.append(pools.stored["version"] if pools.stored is not None else 0)
+        if not rivals:
+            rival = d.AddLead(at=T0, email="rival@nowhere.example", country="US")
+            rivals.append(add_lead(system, rival).lead_id)
+        store(pools)
+
+    monkeypatch.setattr(leads_batch._Pools, "store", store_after_a_rival)
+    leads = [
+        NewLead(d.AddLead(at=T0 + timedelta(minutes=n), email=f"l{n}@x.example", country="US"))
+        for n in range(3)
+    ]
+    outcomes = add_leads(system, leads)
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        state = uow.routing_state.get(ROUTING_STATE_ID)
+        assignments = uow.assignments.list()
+    # Every routing is counted once in the pools' state: the batch started again from the
+    # state the rival left, not from the one it had read.
+    assert len(assignments) == 3 + 1 + state_stored_before
+    assert sum(state.loads.values()) == sum(a.pool is not None for a in assignments)
+    assert len(attempts) == 2
+    assert attempts[1] > attempts[0]  # read again, newer
+    assert state.version == attempts[1] + 1
+    assert {o.lead_id for o in outcomes} <= {a.lead_id for a in assignments}
+
+
+def test_the_batch_finds_pool_members_as_one_lead_at_a_time_does(engine: Engine) -> None:
+    """The batch's users read at once resolve every kind of reference as ``find_user``."""
+    with SqlAlchemyUnitOfWork(engine, source="test") as uow:
+        people = [
+            d.User(id="u-1", name="A", email="ana@northwind.example", created_at=T0),
+            d.User(id="u-2", name="B", email="Bo@Northwind.example", created_at=T0),
+            d.User(id="u-3", name="C", email="bo@northwind.example",
+                   created_at=T0 + timedelta(days=1)),
+            d.User(id="u-4", name="D", email="cy@northwind.example", created_at=T0),
+            d.User(id="u-5", name="E", email="cy@northwind.example",
+                   created_at=T0 - timedelta(days=1)),
+            d.User(id="u-6", name="F", source_system="hubspot", source_id="701"),
+            d.User(id="u-7", name="G", source_system="hubspot", source_id="702"),
+            d.User(id="u-8", name="H", source_system="salesforce", source_id="702"),
+            d.User(id="u-9", name="I", email=None, source_system="hubspot", source_id="u-1"),
+        ]  # fmt: skip
+        for person in people:
+            uow.users.add(person)
+        uow.commit()
+    references = {
+        "u-1", "u-9", "ana@northwind.example", "ANA@NORTHWIND.EXAMPLE",
+        "Bo@Northwind.example", "bo@northwind.example", "BO@NORTHWIND.EXAMPLE",
+        "cy@northwind.example", "701", "702", "703", "nobody@northwind.example", "u-404",
+    }  # fmt: skip
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        expected = {r: getattr(find_user(uow, r), "id", None) for r in references}
+        found = leads_batch._user_ids(BulkWriter.for_unit_of_work(uow), references)
+    assert found == expected
+    assert found["cy@northwind.example"] == "u-5"  # the oldest of two with the email
 
 
 # -- stage gates ------------------------------------------------------------------------------

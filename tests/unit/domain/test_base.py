@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from l2o.domain import Account, Lead, LeadStatus, as_utc, jsonable, new_id
 
@@ -21,6 +23,22 @@ def test_as_utc_converts_aware_and_refuses_naive() -> None:
     assert as_utc(datetime(2025, 1, 1, 9, tzinfo=paris)) == datetime(2025, 1, 1, 8, tzinfo=UTC)
     with pytest.raises(ValueError, match="no timezone"):
         as_utc(datetime(2025, 1, 1, 9))
+
+
+_ZONES = st.sampled_from(
+    [UTC, timezone(timedelta(0), "Z"), timezone(timedelta(hours=-5)), timezone(timedelta(hours=9))]
+)
+
+
+@given(at=st.datetimes(timezones=_ZONES))
+def test_as_utc_gives_what_astimezone_gives_for_any_zone(at: datetime) -> None:
+    # A value already in UTC takes a short path; every value ends as astimezone(UTC) makes it.
+    converted = as_utc(at)
+    assert converted == at
+    assert (converted.replace(fold=0), converted.tzinfo) == (
+        at.astimezone(UTC).replace(fold=0),
+        UTC,
+    )
 
 
 def test_jsonable_keeps_money_digits_and_zones() -> None:
