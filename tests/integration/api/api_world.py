@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
+from standardwebhooks import Webhook
 
 from l2o import domain as d
 from l2o.services.access import add_user, create_token
@@ -85,6 +88,19 @@ def seed_world(engine: Engine) -> World:
         uow.commit()
     tokens = {name: create_token(engine, user_id) for name, user_id in users.items()}
     return World(tokens, users, east.id, west.id, quote.id)
+
+
+def signed(event: dict[str, Any], message_id: str) -> tuple[bytes, dict[str, str]]:
+    """``event`` as a Standard Webhooks request signed with the tests' inbound secret."""
+    body = json.dumps(event)
+    now = datetime.now(UTC)
+    headers = {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": Webhook(WEBHOOK_SECRET).sign(message_id, now, body),
+        "content-type": "application/json",
+    }
+    return body.encode(), headers
 
 
 def auth(token: str, **headers: str) -> dict[str, str]:

@@ -6,16 +6,13 @@ webhooks."""
 from __future__ import annotations
 
 import io
-import json
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from api_world import EXAMPLES, WEBHOOK_SECRET, World, auth
+from api_world import EXAMPLES, World, auth, signed
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from standardwebhooks import Webhook
 
 from l2o import domain as d
 from l2o.services.access import add_user, create_token
@@ -274,18 +271,6 @@ def test_metrics_carry_their_definitions(client: TestClient, world: World) -> No
     assert unknown.json()["rule"] == "metrics.by"
 
 
-def _signed(event: dict[str, Any], message_id: str) -> tuple[bytes, dict[str, str]]:
-    body = json.dumps(event)
-    now = datetime.now(UTC)
-    headers = {
-        "webhook-id": message_id,
-        "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": Webhook(WEBHOOK_SECRET).sign(message_id, now, body),
-        "content-type": "application/json",
-    }
-    return body.encode(), headers
-
-
 def test_inbound_webhooks_need_a_valid_signature_and_apply_once(
     client: TestClient, world: World
 ) -> None:
@@ -300,7 +285,7 @@ def test_inbound_webhooks_need_a_valid_signature_and_apply_once(
             "occurred_at": "2025-03-01T00:00:00Z",
         },
     }
-    body, headers = _signed(event, "msg_1")
+    body, headers = signed(event, "msg_1")
     accepted = client.post("/webhooks/inbound", content=body, headers=headers)
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["duplicate"] is False
@@ -311,7 +296,7 @@ def test_inbound_webhooks_need_a_valid_signature_and_apply_once(
     refused = client.post("/webhooks/inbound", content=tampered, headers=headers)
     assert refused.status_code == 401
     assert refused.json()["rule"] == "webhook.signature"
-    other_body, other_headers = _signed(event, "msg_2")
+    other_body, other_headers = signed(event, "msg_2")
     forged = {
         **other_headers,
         "webhook-signature": "v1,AAAA" + other_headers["webhook-signature"][7:],

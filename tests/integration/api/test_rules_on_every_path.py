@@ -8,15 +8,14 @@ compares what each path answered with what the use case itself decides.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from api_world import EXAMPLES, T0, WEBHOOK_SECRET, World, auth
+from api_world import EXAMPLES, T0, World, auth, signed
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from standardwebhooks import Webhook
 from typer.testing import CliRunner
 
 from l2o import domain as d
@@ -153,18 +152,6 @@ def test_a_new_lead_is_scored_and_staged_alike_on_every_path(
         assert _scored(engine, lead_id) == reference
 
 
-def _signed(event: dict[str, Any], message_id: str) -> tuple[bytes, dict[str, str]]:
-    body = json.dumps(event)
-    now = datetime.now(UTC)
-    headers = {
-        "webhook-id": message_id,
-        "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": Webhook(WEBHOOK_SECRET).sign(message_id, now, body),
-        "content-type": "application/json",
-    }
-    return body.encode(), headers
-
-
 def test_a_touch_rescores_the_lead_alike_from_the_cli_the_api_and_a_signed_webhook(
     engine: Engine, world: World, client: TestClient, system: RevenueSystem
 ) -> None:
@@ -190,7 +177,7 @@ def test_a_touch_rescores_the_lead_alike_from_the_cli_the_api_and_a_signed_webho
         "type": "touchpoint.logged",
         "data": {"lead_id": twins[2], "touch_type": "demo_request", "at": touched_at},
     }
-    body, headers = _signed(event, "msg_twin_3")
+    body, headers = signed(event, "msg_twin_3")
     assert client.post("/webhooks/inbound", content=body, headers=headers).status_code < 300
 
     first, *others = (_scored(engine, lead_id) for lead_id in twins)
