@@ -29,13 +29,14 @@ from decimal import Decimal
 from typing import Any
 
 from l2o.engine.errors import UnknownFieldError
-from l2o.engine.record_fields import RecordFields, is_set
+from l2o.engine.record_fields import FieldReader, RecordFields, field_reader, is_set
 from l2o.spec.conditions import AllOf, AnyOf, Condition, FieldTest, Scalar
 from l2o.spec.fields import CustomFields, FieldCatalog, RecordType
 
-__all__ = ["CompiledCondition", "compile_condition", "describe", "evaluate"]
+__all__ = ["CompiledCondition", "Predicate", "compile_condition", "describe", "evaluate"]
 
 Predicate = Callable[[RecordFields], bool]
+"""A compiled condition's test: whether a record's fields satisfy it."""
 
 _SYMBOLS = {"eq": "=", "ne": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 _NEGATED = {"ne": "eq", "not_in": "in", "not_contains": "contains"}
@@ -43,16 +44,16 @@ _NEGATED = {"ne": "eq", "not_in": "in", "not_contains": "contains"}
 
 @dataclass(frozen=True, slots=True)
 class CompiledCondition:
-    """A condition checked against the field catalog and ready to test records quickly."""
+    """A condition checked against the field catalog and ready to test records quickly.
+
+    ``matches(fields)`` tells whether a record's fields satisfy the condition: a function made
+    once for this condition (each field test specialised to its operator, value and field).
+    """
 
     condition: Condition
     record_type: RecordType
     text: str
-    _test: Predicate
-
-    def matches(self, fields: RecordFields) -> bool:
-        """Whether the record's fields satisfy the condition."""
-        return self._test(fields)
+    matches: Predicate
 
 
 def compile_condition(
@@ -101,58 +102,119 @@ def _grouped(condition: Condition) -> str:
 
 def _compile(condition: Condition, record_type: RecordType, catalog: FieldCatalog) -> Predicate:
     if isinstance(condition, AllOf):
-        parts = tuple(_compile(child, record_type, catalog) for child in condition.all)
-        return lambda fields: all(part(fields) for part in parts)
+        return _all_of(tuple(_compile(child, record_type, catalog) for child in condition.all))
     if isinstance(condition, AnyOf):
-        options = tuple(_compile(child, record_type, catalog) for child in condition.any)
-        return lambda fields: any(option(fields) for option in options)
+        return _any_of(tuple(_compile(child, record_type, catalog) for child in condition.any))
     if not catalog.knows(record_type, condition.field):
         raise UnknownFieldError(
             record_type, condition.field, catalog.suggest(record_type, condition.field)
         )
-    return _leaf(condition)
+    return _leaf(condition, record_type)
 
 
-def _leaf(test: FieldTest) -> Predicate:
+# ``all_of`` and ``any_of`` loop rather than call ``all``/``any`` on a generator: these run
+# for every record tested, and the loop costs a third as much.
+def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
+    def all_of(fields: RecordFields) -> bool:
+        for part in parts:  # noqa: SIM110
+            if not part(fields):
+                return False
+        return True
+
+    return all_of
+
+
+def _any_of(options: tuple[Predicate, ...]) -> Predicate:
+    def any_of(fields: RecordFields) -> bool:
+        for option in options:  # noqa: SIM110
+            if option(fields):
+                return True
+        return False
+
+    return any_of
+
+
+def _leaf(test: FieldTest, record_type: RecordType) -> Predicate:
     name, op = test.field, test.operator
+    value = _value_of(record_type, name)
     if op == "is_set":
-        return lambda fields: is_set(fields.get(name))
+        return lambda fields: is_set(value(fields))
     if op == "is_not_set":
-        return lambda fields: not is_set(fields.get(name))
+        return lambda fields: not is_set(value(fields))
     if op == "changed":
-        return lambda fields: _differs(fields.get(name), fields.previous_value(name))
+        return lambda fields: _differs(value(fields), fields.previous_value(name))
     if op in _NEGATED:
-        positive = _positive(name, _NEGATED[op], test.value)
+        positive = _positive(record_type, name, _NEGATED[op], test.value)
         return lambda fields: not positive(fields)
-    return _positive(name, op, test.value)
+    return _positive(record_type, name, op, test.value)
 
 
-def _positive(name: str, op: str, value: Scalar | list[Scalar] | None) -> Predicate:
+def _value_of(record_type: RecordType, name: str) -> FieldReader:
+    """``fields.get(name)``, with the reader for ``record_type`` taken once."""
+    read = field_reader(record_type, name)
+
+    def value(fields: RecordFields) -> Any:
+        return read(fields) if fields.record_type == record_type else fields.get(name)
+
+    return value
+
+
+def _positive(
+    record_type: RecordType, name: str, op: str, value: Scalar | list[Scalar] | None
+) -> Predicate:
+    """A positive field test: an unset field fails it; a list passes it when an element does
+    (``contains`` tests the elements for equality: the list *contains* the value)."""
+    read = field_reader(record_type, name)
     check = _in_check(value) if op == "in" else _value_check(op, value)
+    on_text = _text_check(op, value) or check
+    item_op = "eq" if op == "contains" else op
+    item_check = check if item_op == op else _value_check(item_op, value)
+    item_on_text = _text_check(item_op, value) or item_check
 
     def test(fields: RecordFields) -> bool:
-        actual = fields.get(name)
+        # As ``_value_of`` reads, without the call: this runs for every record tested.
+        actual = read(fields) if fields.record_type == record_type else fields.get(name)
         if actual is None:
             return False
-        if isinstance(actual, list | tuple | set | frozenset) and op != "contains":
-            return any(item is not None and check(item) for item in actual)
+        if type(actual) is str:
+            return on_text(actual)
+        if isinstance(actual, list | tuple | set | frozenset):
+            for item in actual:
+                if item is not None and (
+                    item_on_text(item) if type(item) is str else item_check(item)
+                ):
+                    return True
+            return False
         return check(actual)
 
     return test
 
 
+def _text_check(op: str, value: Scalar | list[Scalar] | None) -> Callable[[str], bool] | None:
+    """The check for a text record value when the spec value is text, so that the test is a
+    plain comparison of folded text (what :class:`_Expected` does with text, without asking
+    what kind of value it meets); ``None`` when the general check must decide."""
+    if op == "in" and isinstance(value, list):
+        if not all(isinstance(item, str) for item in value):
+            return None
+        options = frozenset(str(item).casefold() for item in value)
+        return lambda actual: actual.casefold() in options
+    if not isinstance(value, str):
+        return None
+    expected = value.casefold()
+    if op == "eq":
+        return lambda actual: actual.casefold() == expected
+    if op == "contains":
+        return lambda actual: expected in actual.casefold()
+    if op == "starts_with":
+        return lambda actual: actual.casefold().startswith(expected)
+    return None
+
+
 def _in_check(value: Scalar | list[Scalar] | None) -> Callable[[Any], bool]:
     assert isinstance(value, list)
     options = tuple(_Expected(item) for item in value)
-    folded = frozenset(o.folded for o in options if o.folded is not None)
-    text_only = len(folded) == len(options)
-
-    def check(actual: Any) -> bool:
-        if text_only and isinstance(actual, str):
-            return actual.casefold() in folded
-        return any(option.equals(actual) for option in options)
-
-    return check
+    return lambda actual: any(option.equals(actual) for option in options)
 
 
 def _value_check(op: str, value: Scalar | list[Scalar] | None) -> Callable[[Any], bool]:
@@ -187,8 +249,10 @@ class _Expected:
             self.day, self.moment = _iso(raw)
 
     def equals(self, actual: Any) -> bool:
-        if isinstance(actual, bool) or self.boolean is not None:
-            return _boolean(actual) is not None and _boolean(actual) == _boolean(self.raw)
+        if self.boolean is not None:
+            return _boolean(actual) == self.boolean
+        if isinstance(actual, bool):
+            return actual == _boolean(self.raw)
         if isinstance(actual, datetime | date):
             return _order(actual, self) == 0
         if isinstance(actual, str) and self.folded is not None:
@@ -217,6 +281,10 @@ _INCOMPARABLE = math.nan
 
 def _order(actual: Any, expected: _Expected) -> float:
     """Sign of ``actual - expected``; NaN (every comparison false) when they do not compare."""
+    kind = type(actual)
+    if kind is int or kind is float:  # plain numbers first: what most comparisons meet
+        number = expected.number
+        return _INCOMPARABLE if number is None else _sign(float(actual) - number)
     if isinstance(actual, bool):
         return _INCOMPARABLE
     if isinstance(actual, datetime):

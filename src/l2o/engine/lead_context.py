@@ -8,11 +8,15 @@ lead-to-account matching); this builds the mapping every lead rule reads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from l2o.domain import Account, Lead
+from l2o.spec.fields import DERIVED_FIELDS
 
-__all__ = ["lead_derived_fields"]
+__all__ = ["lead_derived_fields", "lead_fields_given"]
+
+_LEAD_DERIVED: frozenset[str] = frozenset(DERIVED_FIELDS["lead"])
 
 
 def lead_derived_fields(lead: Lead, account: Account | None) -> dict[str, Any]:
@@ -39,3 +43,20 @@ def lead_derived_fields(lead: Lead, account: Account | None) -> dict[str, Any]:
         "technologies": list(account.technologies),
         "score": score,
     }
+
+
+def lead_fields_given(
+    lead: Lead, account: Account | None, derived: Mapping[str, Any] | None
+) -> Mapping[str, Any]:
+    """The derived fields of ``lead``, each overridden by the caller's ``derived`` values
+    (e.g. the score just worked out): ``derived`` itself when it gives every one of them.
+
+    >>> lead_fields_given(Lead(), None, {"score": 40.0})["score"]
+    40.0
+    """
+    if derived is not None and derived.keys() >= _LEAD_DERIVED:
+        return derived
+    values = lead_derived_fields(lead, account)
+    if derived:
+        values.update(derived)
+    return values

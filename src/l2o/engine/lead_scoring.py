@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from l2o.domain import Lead, Touchpoint, as_utc
-from l2o.engine.conditions import CompiledCondition, compile_condition
+from l2o.engine.conditions import Predicate, compile_condition
 from l2o.engine.explain import Reason, signed
 from l2o.engine.record_fields import RecordFields
 from l2o.spec.architecture import ArchitectureSpec
@@ -89,6 +89,27 @@ class LeadScore:
         return tuple(reason for group in self.groups for reason in group.reasons)
 
 
+@dataclass(frozen=True, slots=True)
+class _FitRules:
+    """A fit group compiled: each rule's points, test and reason (the same words each time),
+    and the reasons for the cap and the floor."""
+
+    group: ScoreGroup
+    rules: tuple[tuple[int, Predicate, Reason], ...]
+    limits: tuple[Reason, Reason]
+
+
+@dataclass(frozen=True, slots=True)
+class _EngagementRules:
+    """An engagement group compiled: the rule each event scores (its id, points and the rule
+    its reasons name), the half-life, and the reasons for the cap and the floor."""
+
+    group: ScoreGroup
+    rules: dict[str, tuple[str, int, str]]
+    half_life: float | None
+    limits: tuple[Reason, Reason]
+
+
 class LeadScorer:
     """The spec's scoring model compiled once; ``score`` recomputes a lead from its touches."""
 
@@ -99,16 +120,10 @@ class LeadScorer:
         catalog = FieldCatalog(spec.custom_fields)
         self.groups: tuple[ScoreGroup, ...] = tuple(scoring.groups if scoring else ())
         self.event_aliases = dict(event_aliases)
-        # Each fit rule with the reason it gives when it matches (the same words every time).
-        self._fit_rules: dict[str, tuple[tuple[int, CompiledCondition, Reason], ...]] = {
-            group.id: tuple(
-                (rule.points, when, _fit_reason(group.id, rule.id, rule.points, when))
-                for rule in group.rules
-                if rule.when is not None
-                for when in (compile_condition(rule.when, "lead", catalog),)
-            )
+        self._compiled: tuple[_FitRules | _EngagementRules, ...] = tuple(
+            _compile_fit(group, catalog) if group.kind == "fit" else _compile_engagement(group)
             for group in self.groups
-        }
+        )
         # The fields the fit rules read: the fit points change only when one of them does.
         self.fit_fields: frozenset[str] = frozenset(
             test.field
@@ -117,10 +132,10 @@ class LeadScorer:
             if rule.when is not None
             for test, _ in field_tests(rule.when, "when")
         )
-        self._event_rules: dict[str, dict[str, tuple[str, int]]] = {
-            group.id: {rule.event: (rule.id, rule.points) for rule in group.rules if rule.event}
-            for group in self.groups
-        }
+        # An engagement reason's words (by rule, count and points, and the decayed points
+        # rounded to 0.1): the same few lines for every lead.
+        self._counted: dict[tuple[str, float, float], str] = {}
+        self._decayed: dict[float, str] = {}
 
     def event_of(self, touch_type: str) -> str:
         """The engagement event a touchpoint's ``touch_type`` counts as."""
@@ -134,11 +149,13 @@ class LeadScorer:
         a caller that runs both to work out once."""
         as_of = as_utc(as_of)
         event_of = self.event_aliases.get
-        return [
-            (as_utc(touch.occurred_at), event_of(touch.touch_type, touch.touch_type))
-            for touch in touchpoints
-            if touch.occurred_at <= as_of
-        ]
+        events = []
+        for touch in touchpoints:  # each attribute read once: records may be mapped classes
+            at = touch.occurred_at
+            if at <= as_of:
+                touch_type = touch.touch_type
+                events.append((as_utc(at), event_of(touch_type, touch_type)))
+        return events
 
     def score(
         self,
@@ -157,71 +174,133 @@ class LeadScorer:
         as_of = as_utc(as_of)
         touches = self.events(touchpoints, as_of=as_of) if events is None else events
         fields = RecordFields(lead, "lead", derived=derived)
-        groups = tuple(
-            self._fit_group(group, fields)
-            if group.kind == "fit"
-            else self._engagement_group(group, touches, as_of)
-            for group in self.groups
-        )
-        fit = sum(g.points for g in groups if g.kind == "fit")
-        engagement = sum(g.points for g in groups if g.kind == "engagement")
-        return LeadScore(fit, engagement, as_of, groups, len(touches))
+        groups = []
+        fit: float = 0
+        engagement: float = 0
+        for compiled in self._compiled:
+            if isinstance(compiled, _FitRules):
+                group = _fit_group(compiled, fields)
+                fit += group.points
+            else:
+                group = self._engagement_group(compiled, touches, as_of)
+                engagement += group.points
+            groups.append(group)
+        return LeadScore(fit, engagement, as_of, tuple(groups), len(touches))
 
     def fit_points(self, lead: Lead, *, derived: Mapping[str, Any] | None = None) -> float:
         """The fit part of the score alone (it does not depend on time or touches)."""
         fields = RecordFields(lead, "lead", derived=derived)
-        return sum(self._fit_group(g, fields).points for g in self.groups if g.kind == "fit")
-
-    def _fit_group(self, group: ScoreGroup, fields: RecordFields) -> GroupScore:
-        raw = 0.0
-        reasons: list[Reason] = []
-        for points, when, reason in self._fit_rules[group.id]:
-            if when.matches(fields):
-                raw += points
-                reasons.append(reason)
-        return _capped(group, raw, reasons)
+        return sum(
+            _fit_group(compiled, fields).points
+            for compiled in self._compiled
+            if isinstance(compiled, _FitRules)
+        )
 
     def _engagement_group(
-        self, group: ScoreGroup, touches: list[tuple[datetime, str]], as_of: datetime
+        self, compiled: _EngagementRules, touches: list[tuple[datetime, str]], as_of: datetime
     ) -> GroupScore:
-        rules = self._event_rules[group.id]
-        half_life = group.decay_half_life_days
-        totals: dict[str, list[float]] = {}
+        rules, half_life = compiled.rules, compiled.half_life
+        totals: dict[tuple[str, int, str], list[float]] = {}
         raw = 0.0
         for at, event in touches:
             rule = rules.get(event)
             if rule is None:
                 continue
-            rule_id, points = rule
+            points = rule[1]
             if points > 0:
                 age = (as_of - at).total_seconds() / _DAY_SECONDS
                 earned = points * decay_factor(age, half_life)
             else:
                 earned = float(points)
             raw += earned
-            seen = totals.setdefault(rule_id, [0.0, 0.0, 0.0])
+            seen = totals.get(rule)
+            if seen is None:
+                seen = totals[rule] = [0.0, 0.0, 0.0]
             seen[0] += 1
             seen[1] += points
             seen[2] += earned
         reasons = []
-        for rule_id, (count, nominal, earned) in totals.items():
-            text = f"{rule_id} x{count:g} {signed(nominal)}"
-            if nominal > 0 and round(earned, 1) != round(nominal, 1):
-                text += f" (decayed to {signed(earned)})"
+        for (rule_id, _, reason_rule), (count, nominal, earned) in totals.items():
+            text = self._counted_text(rule_id, count, nominal)
+            # ``nominal`` is a whole number of points: rounded to 0.1, it is itself.
+            shown = round(earned, 1) if nominal > 0 else nominal
+            if shown != nominal:
+                text += self._decayed_text(shown)
             elif nominal < 0:
                 text += " (penalties do not decay)"
-            reasons.append(Reason(f"score.{group.id}.{rule_id}", text, earned))
-        return _capped(group, raw, reasons)
+            reasons.append(Reason(reason_rule, text, earned))
+        return _capped(compiled.group, compiled.limits, raw, reasons)
+
+    def _counted_text(self, rule_id: str, count: float, nominal: float) -> str:
+        """``demo_request x2 +80``: a rule's touches counted, before any decay."""
+        key = (rule_id, count, nominal)
+        text = self._counted.get(key)
+        if text is None:
+            if len(self._counted) >= _WORDS_KEPT:
+                self._counted.clear()
+            text = self._counted[key] = f"{rule_id} x{count:g} {signed(nominal)}"
+        return text
+
+    def _decayed_text(self, shown: float) -> str:
+        """`` (decayed to +12.3)``: what the touches earned after decay, rounded to 0.1."""
+        text = self._decayed.get(shown)
+        if text is None:
+            if len(self._decayed) >= _WORDS_KEPT:
+                self._decayed.clear()
+            text = self._decayed[shown] = f" (decayed to {signed(shown)})"
+        return text
 
 
-def _fit_reason(group: str, rule: str, points: int, when: CompiledCondition) -> Reason:
-    return Reason(f"score.{group}.{rule}", f"{when.text} {signed(points)}", points)
+#: Engagement reason words kept per scorer before they are worked out afresh.
+_WORDS_KEPT = 4_096
 
 
-def _capped(group: ScoreGroup, raw: float, reasons: list[Reason]) -> GroupScore:
+def _compile_fit(group: ScoreGroup, catalog: FieldCatalog) -> _FitRules:
+    rules = []
+    for rule in group.rules:
+        if rule.when is None:
+            continue
+        when = compile_condition(rule.when, "lead", catalog)
+        reason = Reason(
+            f"score.{group.id}.{rule.id}", f"{when.text} {signed(rule.points)}", rule.points
+        )
+        rules.append((rule.points, when.matches, reason))
+    return _FitRules(group, tuple(rules), _limits(group))
+
+
+def _compile_engagement(group: ScoreGroup) -> _EngagementRules:
+    rules: dict[str, tuple[str, int, str]] = {
+        rule.event: (rule.id, rule.points, f"score.{group.id}.{rule.id}")
+        for rule in group.rules
+        if rule.event
+    }
+    return _EngagementRules(group, rules, group.decay_half_life_days, _limits(group))
+
+
+def _limits(group: ScoreGroup) -> tuple[Reason, Reason]:
+    """The reasons a group gives when its points are held at the cap, or at 0."""
+    return (
+        Reason(f"score.{group.id}.cap", f"{group.id} capped at {group.cap}"),
+        Reason(f"score.{group.id}.floor", f"{group.id} held at 0"),
+    )
+
+
+def _fit_group(compiled: _FitRules, fields: RecordFields) -> GroupScore:
+    raw = 0.0
+    reasons = []
+    for points, matches, reason in compiled.rules:
+        if matches(fields):
+            raw += points
+            reasons.append(reason)
+    return _capped(compiled.group, compiled.limits, raw, reasons)
+
+
+def _capped(
+    group: ScoreGroup, limits: tuple[Reason, Reason], raw: float, reasons: list[Reason]
+) -> GroupScore:
     points = min(max(raw, 0.0), float(group.cap))
     if raw > group.cap:
-        reasons.append(Reason(f"score.{group.id}.cap", f"{group.id} capped at {group.cap}"))
+        reasons.append(limits[0])
     elif raw < 0:
-        reasons.append(Reason(f"score.{group.id}.floor", f"{group.id} held at 0"))
+        reasons.append(limits[1])
     return GroupScore(group.id, group.kind, points, raw, group.cap, tuple(reasons))

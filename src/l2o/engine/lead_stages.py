@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from l2o.domain import Lead, LeadStatus, Touchpoint, as_utc
 from l2o.engine.explain import Reason
@@ -69,10 +69,14 @@ class LeadLifecycle:
     def __init__(self, spec: ArchitectureSpec, scorer: LeadScorer | None = None) -> None:
         self.stages: tuple[LeadStage, ...] = tuple(spec.signals.lead_stages if spec.signals else ())
         self.scorer = scorer or LeadScorer(spec)
-        # What every walk reads, worked out once: the first stage's reason, each engagement
-        # group's half-life, cap and points per event, and the stages that need a person.
+        # What every walk reads, worked out once: the first stage and its reason, each
+        # engagement group's half-life, cap and points per event, and each later stage's
+        # thresholds and words.
         self._start = (
-            Reason("lead_stage.start", f"{self.stages[0].id}: every lead starts here")
+            (
+                self.stages[0].id,
+                Reason("lead_stage.start", f"{self.stages[0].id}: every lead starts here"),
+            )
             if self.stages
             else None
         )
@@ -85,17 +89,7 @@ class LeadLifecycle:
             for g in self.scorer.groups
             if g.kind == "engagement"
         )
-        self._later: tuple[tuple[LeadStage, Reason | None], ...] = tuple(
-            (
-                stage,
-                None
-                if _has_threshold(stage)
-                else Reason(
-                    f"lead_stage.{stage.id}", f"{stage.id}: needs a person (no score threshold)"
-                ),
-            )
-            for stage in self.stages[1:]
-        )
+        self._later: tuple[_Threshold, ...] = tuple(_Threshold(stage) for stage in self.stages[1:])
 
     def transitions(
         self,
@@ -115,13 +109,39 @@ class LeadLifecycle:
         same moment, when the caller has it already (the touchpoints are not read again).
         """
         as_of = as_utc(as_of)
-        if not self.stages:
+        if self._start is None:
             return LeadStageDecision(None, None, (), None)
         created = as_utc(lead.created_at)
-        reached = [StageReached(self.stages[0].id, created, 0.0, 0.0, cast(Reason, self._start))]
+        first, why = self._start
+        reached = [StageReached(first, created, 0.0, 0.0, why)]
         if fit is None:
             fit = self.scorer.fit_points(lead, derived=derived)
         events = sorted(self.scorer.events(touchpoints, as_of=as_of) if events is None else events)
+        moments = self._engagement_moments(created, events)
+        position = 0
+        for threshold in self._later:
+            if threshold.needs_a_person is not None:
+                return self._decision(reached, threshold.needs_a_person)
+            after = reached[-1].at
+            while position < len(moments) and not (
+                moments[position][0] >= after and threshold.meets(fit, moments[position][1])
+            ):
+                position += 1
+            if position == len(moments):
+                return self._decision(reached, threshold.waiting(fit, moments[-1][1]))
+            at, engagement = moments[position]
+            reached.append(
+                StageReached(
+                    threshold.stage, at, fit, engagement, threshold.reached(at, fit, engagement)
+                )
+            )
+        return self._decision(reached, None)
+
+    def _engagement_moments(
+        self, created: datetime, events: list[tuple[datetime, str]]
+    ) -> list[tuple[datetime, float]]:
+        """The lead's engagement points at its creation and after each of its touches (in time
+        order): each group's decayed sum of positive points, plus its penalties, capped."""
         groups = self._groups
         positive = [0.0] * len(groups)
         negative = [0.0] * len(groups)
@@ -141,38 +161,8 @@ class LeadLifecycle:
                         negative[i] += points
                 engagement += min(max(positive[i] + negative[i], 0.0), cap)
             clock = at
-            moments.append((max(at, created), engagement))
-        position = 0
-        for stage, needs_a_person in self._later:
-            if needs_a_person is not None:
-                return self._decision(reached, needs_a_person)
-            after = reached[-1].at
-            while position < len(moments) and not (
-                moments[position][0] >= after and _meets(stage, fit, moments[position][1])
-            ):
-                position += 1
-            if position == len(moments):
-                return self._decision(
-                    reached,
-                    Reason(
-                        f"lead_stage.{stage.id}",
-                        f"{stage.id}: {_needs(stage, fit, moments[-1][1])}",
-                    ),
-                )
-            at, engagement = moments[position]
-            reached.append(
-                StageReached(
-                    stage.id,
-                    at,
-                    fit,
-                    engagement,
-                    Reason(
-                        f"lead_stage.{stage.id}",
-                        f"{stage.id} at {_minute(at)}: {_needs(stage, fit, engagement)}",
-                    ),
-                )
-            )
-        return self._decision(reached, None)
+            moments.append((created if created > at else at, engagement))
+        return moments
 
     def _decision(self, reached: list[StageReached], waiting: Reason | None) -> LeadStageDecision:
         last = reached[-1].stage
@@ -187,27 +177,48 @@ def _minute(at: datetime) -> str:
     return at.isoformat(" ", "minutes")[:16]
 
 
-def _has_threshold(stage: LeadStage) -> bool:
-    return any(
-        limit is not None
-        for limit in (stage.min_score, stage.min_fit_score, stage.min_engagement_score)
-    )
+class _Threshold:
+    """A later lead stage compiled: its score limits and the words it explains itself in.
 
+    ``needs_a_person`` is the reason the walk stops at a stage without thresholds.
+    """
 
-def _meets(stage: LeadStage, fit: float, engagement: float) -> bool:
-    return (
-        (stage.min_score is None or fit + engagement >= stage.min_score)
-        and (stage.min_fit_score is None or fit >= stage.min_fit_score)
-        and (stage.min_engagement_score is None or engagement >= stage.min_engagement_score)
-    )
+    __slots__ = ("limits", "needs_a_person", "rule", "stage", "words")
 
+    def __init__(self, stage: LeadStage) -> None:
+        self.stage = stage.id
+        self.rule = f"lead_stage.{stage.id}"
+        self.limits = (stage.min_score, stage.min_fit_score, stage.min_engagement_score)
+        self.needs_a_person = (
+            None
+            if any(limit is not None for limit in self.limits)
+            else Reason(self.rule, f"{stage.id}: needs a person (no score threshold)")
+        )
+        # "score {0:.1f} / 60, fit {1:.1f} / 25": the needs, to fill with score, fit, engagement.
+        names = ("score {0:.1f}", "fit {1:.1f}", "engagement {2:.1f}")
+        self.words = ", ".join(
+            f"{name} / {limit}"
+            for name, limit in zip(names, self.limits, strict=True)
+            if limit is not None
+        )
 
-def _needs(stage: LeadStage, fit: float, engagement: float) -> str:
-    parts = []
-    if stage.min_score is not None:
-        parts.append(f"score {fit + engagement:.1f} / {stage.min_score}")
-    if stage.min_fit_score is not None:
-        parts.append(f"fit {fit:.1f} / {stage.min_fit_score}")
-    if stage.min_engagement_score is not None:
-        parts.append(f"engagement {engagement:.1f} / {stage.min_engagement_score}")
-    return ", ".join(parts)
+    def meets(self, fit: float, engagement: float) -> bool:
+        """Whether a lead with these points has reached the stage (every given limit holds)."""
+        score, min_fit, min_engagement = self.limits
+        return (
+            (score is None or fit + engagement >= score)
+            and (min_fit is None or fit >= min_fit)
+            and (min_engagement is None or engagement >= min_engagement)
+        )
+
+    def needs(self, fit: float, engagement: float) -> str:
+        """``score 45.0 / 60, fit 30.0 / 25``: the points against each limit."""
+        return self.words.format(fit + engagement, fit, engagement)
+
+    def reached(self, at: datetime, fit: float, engagement: float) -> Reason:
+        """Why the stage was reached at ``at`` with these points."""
+        return Reason(self.rule, f"{self.stage} at {_minute(at)}: {self.needs(fit, engagement)}")
+
+    def waiting(self, fit: float, engagement: float) -> Reason:
+        """What the stage still needs of a lead with these points."""
+        return Reason(self.rule, f"{self.stage}: {self.needs(fit, engagement)}")

@@ -23,7 +23,7 @@ from typing import Any
 from l2o.domain import Account, Lead, as_utc
 from l2o.engine.conditions import CompiledCondition, compile_condition
 from l2o.engine.explain import Reason
-from l2o.engine.lead_context import lead_derived_fields
+from l2o.engine.lead_context import lead_fields_given
 from l2o.engine.record_fields import RecordFields
 from l2o.engine.routing_pools import CompiledPool, PoolState, WorkingHours
 from l2o.spec.architecture import ArchitectureSpec
@@ -67,6 +67,9 @@ class RoutingDecision:
 _Verdict = tuple[Alternative | None, Reason]
 #: Filter verdicts kept per router before they are worked out afresh.
 _VERDICTS_KEPT = 4_096
+#: Reasons and passed-over reps kept per router before their words are worked out afresh.
+_WORDS_KEPT = 4_096
+_NOBODY: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,7 @@ class LeadRouter:
 
     ``working_hours`` and ``away`` describe the reps (the spec names reps, not their
     calendars): a rep without working hours is always on; a rep in ``away`` gets nothing.
+    Like the rules, both are read when the router is made.
     """
 
     def __init__(
@@ -114,9 +118,14 @@ class LeadRouter:
         )
         self.working_hours = dict(working_hours or {})
         self.away = frozenset(away)
+        self._off_shift = {user: _off_shift(hours) for user, hours in self.working_hours.items()}
+        # A rep passed over, or chosen at the same position and load, is explained in the same
+        # words for every lead: each line made once.
+        self._passed: dict[tuple[str, str, str], Alternative] = {}
+        self._chosen: dict[tuple[str, str, int, int], Reason] = {}
         # A rule's country, segment and territory filters give the same verdict (and the
         # same words) for every lead with the same three values: worked out once each.
-        self._filtered: dict[tuple[int, str | None, str | None, str | None], _Verdict] = {}
+        self._filtered: dict[tuple[str | None, str | None, str | None], tuple[_Verdict, ...]] = {}
         self._when_misses: tuple[Alternative | None, ...] = tuple(
             Alternative(c.rule.id, None, f"not {c.when.text}") if c.when is not None else None
             for c in self.rules
@@ -175,18 +184,16 @@ class LeadRouter:
         """
         at = as_utc(at)
         state = state.for_day(at.date())
-        values = lead_derived_fields(lead, account)
-        if derived:
-            values.update(derived)
-        fields = RecordFields(lead, "lead", derived=values)
+        fields = RecordFields(lead, "lead", derived=lead_fields_given(lead, account, derived))
         country = (lead.country or (account.country if account else None) or "").upper() or None
         segment = self.segment_of(account)
         territory = self.territory_of(country, account, segment)
-        excluded = frozenset(exclude)
+        excluded = frozenset(exclude) if exclude else _NOBODY
         tried: list[Alternative] = []
+        verdicts = self._verdicts(country, segment, territory)
         for index, compiled in enumerate(self.rules):
             rule = compiled.rule
-            missed, matched = self._verdict(index, country, segment, territory)
+            missed, matched = verdicts[index]
             if missed is None and compiled.when is not None and not compiled.when.matches(fields):
                 missed = self._when_misses[index]
             if missed is not None:
@@ -227,29 +234,21 @@ class LeadRouter:
             None, None, None, None, (reason,), tuple(tried), state, segment, territory
         )
 
-    def _verdict(
-        self, index: int, country: str | None, segment: str | None, territory: str | None
-    ) -> _Verdict:
-        """Rule ``index``'s filters on these values: what they miss (``None`` if nothing)
-        and the reason the rule matched (its ``when`` condition, if any, is for the caller
-        to test)."""
-        key = (index, country, segment, territory)
-        verdict = self._filtered.get(key)
-        if verdict is None:
-            compiled = self.rules[index]
-            rule = compiled.rule
-            why_not = _filter_miss(compiled, country, segment, territory)
-            verdict = (
-                Alternative(rule.id, None, why_not) if why_not is not None else None,
-                Reason(
-                    f"routing.{rule.id}",
-                    f"rule {rule.id}: {_filter_text(compiled, country, segment, territory)}",
-                ),
+    def _verdicts(
+        self, country: str | None, segment: str | None, territory: str | None
+    ) -> tuple[_Verdict, ...]:
+        """Each rule's filters on these values: what they miss (``None`` if nothing) and the
+        reason the rule matched (its ``when`` condition, if any, is for the caller to test)."""
+        key = (country, segment, territory)
+        verdicts = self._filtered.get(key)
+        if verdicts is None:
+            verdicts = tuple(
+                _verdict(compiled, country, segment, territory) for compiled in self.rules
             )
             if len(self._filtered) >= _VERDICTS_KEPT:  # lead data can name any country
                 self._filtered.clear()
-            self._filtered[key] = verdict
-        return verdict
+            self._filtered[key] = verdicts
+        return verdicts
 
     def _from_pool(
         self,
@@ -268,10 +267,11 @@ class LeadRouter:
         if not rotation:
             tried.append(Alternative(rule.id, None, f"pool {pool.pool.id} has no members"))
             return None
-        start = state.pointers.get(pool.pool.id, 0) % len(rotation)
+        size = len(rotation)
+        start = state.pointers.get(pool.pool.id, 0) % size
         passed: set[int] = set()
-        for step in range(len(rotation)):
-            position = (start + step) % len(rotation)
+        for step in range(size):
+            position = (start + step) % size
             index = rotation[position]
             if index in passed:
                 continue
@@ -281,23 +281,16 @@ class LeadRouter:
             why_not = self._unavailable(user, member.daily_capacity, load, at, excluded)
             if why_not is not None:
                 passed.add(index)
-                tried.append(Alternative(rule.id, user, why_not))
+                tried.append(self._passed_over(rule.id, user, why_not))
                 continue
-            capacity = "no cap" if member.daily_capacity is None else f"{member.daily_capacity}"
-            reason = Reason(
-                f"routing.{rule.id}.pool",
-                f"pool {pool.pool.id}: {user} is next in rotation (position {position + 1} of "
-                f"{len(rotation)}, weight {member.weight}), load {load}/{capacity} today",
-            )
-            new_state = state.assigned(pool.pool.id, user, (position + 1) % len(rotation))
             return RoutingDecision(
                 user,
                 rule.id,
                 pool.pool.id,
                 position,
-                (matched, reason),
+                (matched, self._next_in_rotation(rule.id, pool, position, load)),
                 tuple(tried),
-                new_state,
+                state.assigned(pool.pool.id, user, (position + 1) % size),
                 segment,
                 territory,
             )
@@ -315,8 +308,54 @@ class LeadRouter:
             return f"at capacity {load}/{capacity} today"
         hours = self.working_hours.get(user)
         if hours is not None and not hours.is_open(at):
-            return f"outside working hours ({hours.start:%H:%M}-{hours.end:%H:%M} {hours.timezone})"
+            return self._off_shift.get(user) or _off_shift(hours)
         return None
+
+    def _passed_over(self, rule: str, user: str, why_not: str) -> Alternative:
+        """The rep ``rule``'s pool passed over, and why (the same few lines for every lead)."""
+        key = (rule, user, why_not)
+        alternative = self._passed.get(key)
+        if alternative is None:
+            if len(self._passed) >= _WORDS_KEPT:
+                self._passed.clear()
+            alternative = self._passed[key] = Alternative(rule, user, why_not)
+        return alternative
+
+    def _next_in_rotation(self, rule: str, pool: CompiledPool, position: int, load: int) -> Reason:
+        """Why the rep at ``position`` of ``pool``'s rotation gets the lead, at this load."""
+        key = (rule, pool.pool.id, position, load)
+        reason = self._chosen.get(key)
+        if reason is None:
+            member = pool.members[pool.rotation[position]]
+            capacity = "no cap" if member.daily_capacity is None else f"{member.daily_capacity}"
+            reason = Reason(
+                f"routing.{rule}.pool",
+                f"pool {pool.pool.id}: {member.user} is next in rotation (position "
+                f"{position + 1} of {len(pool.rotation)}, weight {member.weight}), "
+                f"load {load}/{capacity} today",
+            )
+            if len(self._chosen) >= _WORDS_KEPT:
+                self._chosen.clear()
+            self._chosen[key] = reason
+        return reason
+
+
+def _off_shift(hours: WorkingHours) -> str:
+    return f"outside working hours ({hours.start:%H:%M}-{hours.end:%H:%M} {hours.timezone})"
+
+
+def _verdict(
+    compiled: _Rule, country: str | None, segment: str | None, territory: str | None
+) -> _Verdict:
+    rule = compiled.rule
+    why_not = _filter_miss(compiled, country, segment, territory)
+    return (
+        Alternative(rule.id, None, why_not) if why_not is not None else None,
+        Reason(
+            f"routing.{rule.id}",
+            f"rule {rule.id}: {_filter_text(compiled, country, segment, territory)}",
+        ),
+    )
 
 
 def _filter_miss(

@@ -175,6 +175,13 @@ def test_routing_never_assigns_beyond_capacity(
     assert sum(assigned.values()) == min(leads, room)
 
 
+#: The EMEA pool's reps on Berlin and Paris office hours: leads 5 hours apart meet both open
+#: and closed hours.
+HOURS = {
+    "jonas.weber@northwind.example": WorkingHours(timezone="Europe/Berlin"),
+    "claire.martin@northwind.example": WorkingHours(start=time(8), timezone="Europe/Paris"),
+}
+
 LEADS = st.lists(
     st.tuples(
         st.sampled_from(["US", "CA", "DE", "FR", "GB", "BR", "us", None]),
@@ -192,9 +199,9 @@ def test_a_router_decides_each_lead_as_a_fresh_router_would(
     revenue_machine: ArchitectureSpec, leads: list[tuple[str | None, int | None, bool]]
 ) -> None:
     # A router keeps what its rules' filters say of each country, segment and territory
-    # it has seen: the decisions, reasons and alternatives stay those of a router that
-    # sees the lead first.
-    kept = LeadRouter(revenue_machine)
+    # it has seen, and the words it passed over or chose each rep in: the decisions,
+    # reasons and alternatives stay those of a router that sees the lead first.
+    kept = LeadRouter(revenue_machine, working_hours=HOURS)
     state = PoolState()
     for n, (country, employees, owned) in enumerate(leads):
         account = (
@@ -207,6 +214,8 @@ def test_a_router_decides_each_lead_as_a_fresh_router_would(
         lead = Lead(country=country)
         at = T0 + timedelta(hours=5 * n)
         decision = kept.route(lead, account=account, state=state, at=at)
-        fresh = LeadRouter(revenue_machine).route(lead, account=account, state=state, at=at)
+        fresh = LeadRouter(revenue_machine, working_hours=HOURS).route(
+            lead, account=account, state=state, at=at
+        )
         assert decision == fresh
         state = decision.state
