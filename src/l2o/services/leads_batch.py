@@ -39,7 +39,7 @@ from l2o.domain import (
     Touchpoint,
     jsonable,
 )
-from l2o.engine import PoolState
+from l2o.engine import LeadScore, LearnedProbability, PoolState
 from l2o.errors import StaleRecord
 from l2o.services.batching import IdSupply, collector_paused, new_ids
 from l2o.services.bootstrap import RevenueSystem
@@ -98,12 +98,13 @@ def add_leads(
 
 
 class BufferedUnitOfWork(SqlAlchemyUnitOfWork):
-    """A unit of work whose outbox events are written in bulk at commit.
+    """A unit of work whose outbox events are written in bulk.
 
     What the ORM writes one row at a time costs more than the rules deciding it; events are
-    plain appends, so they wait in memory and go in one ``executemany`` just before the
-    commit, in the same transaction. Their ids - and those of the batch's touchpoints and
-    assignments (``ids``) - are made many at a time.
+    plain appends, so they wait in memory and go in one ``executemany`` with the batch's
+    other rows (:meth:`write_events`) or just before the commit, in the same transaction.
+    Their ids - and those of the batch's touchpoints and assignments (``ids``) - are made
+    many at a time.
     """
 
     def __enter__(self) -> BufferedUnitOfWork:
@@ -122,15 +123,19 @@ class BufferedUnitOfWork(SqlAlchemyUnitOfWork):
         self.buffered.append(message)
         return message
 
-    def commit(self) -> None:
-        """Write the buffered events, then commit as any unit of work does."""
+    def write_events(self, writer: BulkWriter) -> None:
+        """Write the events buffered so far with ``writer`` (on this unit's transaction)."""
         if self.buffered:
-            BulkWriter.for_unit_of_work(self).append(
+            writer.append(
                 "outbox",
                 [vars(message) for message in self.buffered],
                 columns=_stored_fields(domain.OutboxMessage),
             )
             self.buffered = []
+
+    def commit(self) -> None:
+        """Write the events still buffered, then commit as any unit of work does."""
+        self.write_events(BulkWriter.for_unit_of_work(self))
         super().commit()
 
 
@@ -140,45 +145,81 @@ def _add(
     leads: Sequence[NewLead],
     lead_ids: Sequence[str],
 ) -> list[LeadOutcome]:
+    """Score and stage every lead, then route them in order and write it all.
+
+    Scoring reads nothing routing changes, so every lead is scored before the pools' state
+    is read - and locked, on a server: other batches wait for this one's commit from that
+    moment only, while their own scoring goes on.
+    """
     writer = BulkWriter.for_unit_of_work(uow)
     accounts = _accounts_by_domain(writer, leads)
-    pools = _Pools(uow, system, writer)
+    scored = [
+        _scored(uow, system, item, lead_id, accounts)
+        for item, lead_id in zip(leads, lead_ids, strict=True)
+    ]
+    pools = _Pools(uow, system, writer) if any(item.lead.route for item in leads) else None
     outcomes: list[LeadOutcome] = []
-    lead_rows: list[dict[str, Any]] = []
-    touch_rows: list[dict[str, Any]] = []
     assignment_rows: list[dict[str, Any]] = []
-    for item, lead_id in zip(leads, lead_ids, strict=True):
+    for item, new in zip(leads, scored, strict=True):
         command = item.lead
-        at = system.now(command.at)
-        lead = _detached(Lead, lead_values(command, lead_id, at))
-        rows = touchpoint_values(item.touches, lead_id, system.now, make_id=uow.ids.take)
-        for row in rows:
-            if row["user_id"] is not None:
-                lead.record_touch(row["occurred_at"])
-        account = accounts.get(_email_domain(lead.email) or "")
-        # What the rules read of a touch, in the order the store hands them back (by id).
-        touches = [
-            _Touch(r["id"], r["occurred_at"], r["touch_type"], r.get("channel")) for r in rows
-        ]
-        touches.sort(key=lambda t: t.id)
-        score, reached, learned = rescore_lead_explained(
-            uow, system.rules, lead, account, cast(list[Touchpoint], touches), at
-        )
         routed = None
-        if command.route:
-            routed = pools.route(lead, account, at, command.requested_by)
+        if command.route and pools is not None:
+            routed = pools.route(new.lead, new.account, new.at, command.requested_by)
             assignment_rows.append(vars(routed.assignment))
-        lead_rows.append(vars(lead))  # every field is set on these records
-        touch_rows += rows
-        outcomes.append(lead_outcome(system.rules, lead, score, reached, routed, learned))
-    pools.store()
-    writer.insert("leads", lead_rows, columns=_stored_fields(Lead))
-    if touch_rows:  # the columns the rows leave out, the same on every row
-        given = touch_rows[0].keys()
-        defaults = {name: v for name, v in _TOUCH_DEFAULTS.items() if name not in given}
-        writer.insert("touchpoints", touch_rows, constants=defaults)
-    writer.insert("assignments", assignment_rows, columns=_stored_fields(Assignment))
+        outcomes.append(
+            lead_outcome(system.rules, new.lead, new.score, new.reached, routed, new.learned)
+        )
+    if pools is not None:
+        pools.store()  # first: a stale pool state is found before anything else is sent
+    touch_rows = [row for new in scored for row in new.touch_rows]
+    with writer.together():
+        # Every field is set on these records: their state is their row.
+        writer.insert("leads", [vars(new.lead) for new in scored], columns=_stored_fields(Lead))
+        if touch_rows:  # the columns the rows leave out, the same on every row
+            given = touch_rows[0].keys()
+            defaults = {name: v for name, v in _TOUCH_DEFAULTS.items() if name not in given}
+            writer.insert("touchpoints", touch_rows, constants=defaults)
+        writer.insert("assignments", assignment_rows, columns=_stored_fields(Assignment))
+        uow.write_events(writer)
     return outcomes
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """A new lead as scoring and staging left it, waiting for its routing."""
+
+    lead: Lead
+    at: datetime
+    account: Account | None
+    touch_rows: list[dict[str, Any]]
+    score: LeadScore
+    reached: tuple[str, ...]
+    learned: LearnedProbability | None
+
+
+def _scored(
+    uow: BufferedUnitOfWork,
+    system: RevenueSystem,
+    item: NewLead,
+    lead_id: str,
+    accounts: dict[str, Account],
+) -> _Scored:
+    """``item``'s lead made, its touches logged, scored and staged (as ``add_lead`` and
+    ``log_touchpoint`` do, one after the other)."""
+    at = system.now(item.lead.at)
+    lead = _detached(Lead, lead_values(item.lead, lead_id, at))
+    rows = touchpoint_values(item.touches, lead_id, system.now, make_id=uow.ids.take)
+    for row in rows:
+        if row["user_id"] is not None:
+            lead.record_touch(row["occurred_at"])
+    account = accounts.get(_email_domain(lead.email) or "")
+    # What the rules read of a touch, in the order the store hands them back (by id).
+    touches = [_Touch(r["id"], r["occurred_at"], r["touch_type"], r.get("channel")) for r in rows]
+    touches.sort(key=lambda t: t.id)
+    score, reached, learned = rescore_lead_explained(
+        uow, system.rules, lead, account, cast(list[Touchpoint], touches), at
+    )
+    return _Scored(lead, at, account, rows, score, reached, learned)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +249,7 @@ class _Pools:
         self.uow = uow
         self.system = system
         self.writer = writer
-        found = writer.rows_where_any("routing_state", {"id": [ROUTING_STATE_ID]})
+        found = writer.rows_where_any("routing_state", {"id": [ROUTING_STATE_ID]}, lock=True)
         self.stored = found[0] if found else None
         self.state = (
             PoolState(self.stored["day"], dict(self.stored["loads"]), dict(self.stored["pointers"]))

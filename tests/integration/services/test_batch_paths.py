@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
@@ -237,23 +238,36 @@ def test_a_pool_naming_no_user_refuses_the_whole_batch(system: RevenueSystem) ->
 
 
 @pytest.mark.parametrize("state_stored_before", [False, True])
-def test_a_routing_committed_during_a_batch_makes_it_start_again(
+def test_a_routing_committed_during_a_batch_never_double_counts_the_pools(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, state_stored_before: bool
 ) -> None:
+    """Someone else routes a lead between the batch's read of the pools and its write.
+
+    On SQLite the rival commits first and the batch starts again from the state the rival
+    left. On PostgreSQL the batch read the state ``FOR UPDATE``: the rival (another
+    connection, here a thread) waits for the batch's commit, then routes from the state
+    the batch left - unless there was no state to lock yet, and the batch starts again as
+    on SQLite. Either way every routing is counted once.
+    """
     _seed_people(engine)
     system = RevenueSystem.build(_spec(capacity=50), engine, source="test")
     if state_stored_before:
         add_lead(system, d.AddLead(at=T0, email="first@nowhere.example", country="US"))
     store = leads_batch._Pools.store
-    rivals: list[str] = []
+    locked = engine.dialect.name == "postgresql" and state_stored_before
+    rivals: list[threading.Thread] = []
     attempts: list[int] = []
 
+    def rival() -> None:
+        add_lead(system, d.AddLead(at=T0, email="rival@nowhere.example", country="US"))
+
     def store_after_a_rival(pools: Any) -> None:
-        # Someone else routes a lead between the batch's read of the pools and its write.
         attempts.append(pools.stored["version"] if pools.stored is not None else 0)
         if not rivals:
-            rival = d.AddLead(at=T0, email="rival@nowhere.example", country="US")
-            rivals.append(add_lead(system, rival).lead_id)
+            rivals.append(threading.Thread(target=rival))
+            rivals[0].start()
+            # Give the rival the time to commit - or, locked out, to wait for the batch.
+            rivals[0].join(timeout=1.0 if locked else None)
         store(pools)
 
     monkeypatch.setattr(leads_batch._Pools, "store", store_after_a_rival)
@@ -262,17 +276,21 @@ def test_a_routing_committed_during_a_batch_makes_it_start_again(
         for n in range(3)
     ]
     outcomes = add_leads(system, leads)
+    rivals[0].join(timeout=30)
+    assert not rivals[0].is_alive()
     with SqlAlchemyUnitOfWork(engine) as uow:
         state = uow.routing_state.get(ROUTING_STATE_ID)
         assignments = uow.assignments.list()
-    # Every routing is counted once in the pools' state: the batch started again from the
-    # state the rival left, not from the one it had read.
     assert len(assignments) == 3 + 1 + state_stored_before
     assert sum(state.loads.values()) == sum(a.pool is not None for a in assignments)
-    assert len(attempts) == 2
-    assert attempts[1] > attempts[0]  # read again, newer
-    assert state.version == attempts[1] + 1
     assert {o.lead_id for o in outcomes} <= {a.lead_id for a in assignments}
+    if locked:
+        assert len(attempts) == 1  # the rival waited: nothing to start again
+        assert state.version == attempts[0] + 2  # the batch's write, then the rival's
+    else:
+        assert len(attempts) == 2
+        assert attempts[1] > attempts[0]  # read again, newer
+        assert state.version == attempts[1] + 1
 
 
 def test_the_batch_finds_pool_members_as_one_lead_at_a_time_does(engine: Engine) -> None:

@@ -3,9 +3,11 @@ backend: what batches use instead of loading records through the ORM."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from l2o import domain as d
@@ -107,3 +109,52 @@ def test_audited_records_are_not_written_past_their_audit(engine: Engine) -> Non
         writer = BulkWriter.for_unit_of_work(uow)
         with pytest.raises(StoreError, match="accounts"):
             writer.write_versioned("accounts", "acc-1", 1, {"name": "Globex"})
+
+
+def test_writes_sent_together_are_all_stored(engine: Engine) -> None:
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        writer = BulkWriter.for_unit_of_work(uow)
+        with writer.together():
+            writer.insert("users", [_user_row("u-1", "A")])
+            writer.append("outbox", [_event("e-1"), _event("e-2")])
+        uow.commit()
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        assert uow.users.get("u-1").name == "A"
+        assert sorted(m.id for m in uow.outbox.list()) == ["e-1", "e-2"]
+        assert [e.action for e in uow.audit.for_record("User", "u-1")] == [d.AuditAction.CREATE]
+
+
+def test_a_write_sent_together_that_fails_raises_the_stores_error(engine: Engine) -> None:
+    _users(engine)
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        writer = BulkWriter.for_unit_of_work(uow)
+
+        def send_both() -> None:
+            with writer.together():
+                writer.append("outbox", [_event("e-1")])
+                writer.insert("users", [_user_row("u-1", "again")])
+
+        with pytest.raises(sa.exc.IntegrityError):
+            send_both()
+    with SqlAlchemyUnitOfWork(engine) as uow:  # nothing of it was kept
+        assert uow.users.get("u-1").name == "A"
+        assert uow.outbox.count() == 0
+
+
+def _user_row(user_id: str, name: str) -> dict[str, object]:
+    user = d.User(id=user_id, name=name, created_at=T0)
+    return {f.name: getattr(user, f.name) for f in fields(user) if f.name != "version"}
+
+
+def _event(event_id: str) -> dict[str, object]:
+    return {
+        "id": event_id,
+        "event_type": "LeadRouted",
+        "payload": {"lead_id": "l-1"},
+        "created_at": T0,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": T0,
+        "delivered_at": None,
+        "last_error": None,
+    }

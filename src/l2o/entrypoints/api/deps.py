@@ -55,7 +55,7 @@ class ApiContext:
         self.principals = KnownPrincipals(self.engine, ttl=self.settings.token_cache_seconds)
         self.leads = LeadIntake(
             self.system,
-            turns=StoreTurns(self.engine),
+            turns=StoreTurns.for_store(self.engine),
             window=self.settings.lead_group_window_ms / 1000,
         )
 

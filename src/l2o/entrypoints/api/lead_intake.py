@@ -19,11 +19,14 @@ error and the others their outcomes. Leads are grouped per acting user, since a 
 audited under one actor.
 
 Every routed lead writes the one pool-state row, so two groups stored at once (two worker
-processes) cannot both commit: the later one finds the state changed and starts again.
-The worker processes on one host therefore take turns, through a lock file named after
-the database (``StoreTurns``): a group waits for the other's commit instead of redoing its
-work, and the leads arriving meanwhile join it. Processes on other hosts still meet the
-store's own versioning, which keeps the pools right either way.
+processes) cannot both commit it as they read it. On PostgreSQL the batch locks that row
+when it starts routing (``SELECT ... FOR UPDATE``): another group scores its leads
+meanwhile and waits only for the commit before routing from the state left. SQLite has no
+such lock - the later group would find the state changed and start again - so there the
+worker processes on one host take turns, through a lock file named after the database
+(``StoreTurns.for_store``): a group waits for the other's commit instead of redoing its
+work, and the leads arriving meanwhile join it. The store's own versioning keeps the pools
+right either way.
 """
 
 from __future__ import annotations
@@ -132,6 +135,12 @@ class StoreTurns:
     """Takes turns with the other processes on this host storing leads into one database:
     an exclusive lock on a file named after the database's URL, in the temporary directory.
     """
+
+    @classmethod
+    def for_store(cls, engine: Engine) -> StoreTurns | None:
+        """Turns for the processes storing into ``engine``'s database where they need them
+        (SQLite); none on a server, where the batch locks the pools' state itself."""
+        return cls(engine) if engine.dialect.name == "sqlite" else None
 
     def __init__(self, engine: Engine) -> None:
         url = engine.url.render_as_string(hide_password=False)
