@@ -323,17 +323,18 @@ class BulkWriter:
         """``INSERT`` ``count`` rows given column by column (plus ``constants``, the same
         value on every row) in ``executemany`` chunks.
 
-        On SQLite the parameters are built column by column - each column's bind processor
+        The parameters are built column by column - each column's bind processor
         (``UTCDateTime``, ``TextEnum``, JSON...) mapped over its values once, a constant
-        processed once - and handed to the driver's ``executemany`` as tuples: the same
-        values Core would send, without Core's per-row parameter processing, which costs more
-        than SQLite's insert itself. Other backends go through Core, whose multi-row
-        ``VALUES`` batching they benefit from.
+        processed once - and handed to the driver's ``executemany`` with the statement
+        compiled once: the same values Core would send, without Core's per-row parameter
+        processing, which costs more than SQLite's insert itself (and, on PostgreSQL, about
+        what psycopg's sending does).
         """
         if not count:
             return
-        names = [*columns, *constants]
-        if self.connection.dialect.name != "sqlite" or not set(names) <= set(table.columns.keys()):
+        names = (*columns, *constants)
+        compiled = _compiled_insert(table, names, self.connection.dialect)
+        if compiled is None:  # Core's path: it names a column the table lacks
             for start in range(0, count, WRITE_CHUNK):
                 stop = min(start + WRITE_CHUNK, count)
                 chunk = [
@@ -342,7 +343,7 @@ class BulkWriter:
                 ]
                 self.connection.execute(table.insert(), chunk)
             return
-        sql, order, processors = _compiled_insert(table, tuple(names), self.connection.dialect)
+        sql, order, processors, positional = compiled
         fixed = {
             name: value if processors[name] is None else processors[name](value)  # type: ignore[misc]
             for name, value in constants.items()
@@ -357,7 +358,10 @@ class BulkWriter:
                 values = columns[name][start:stop]
                 process = processors[name]
                 params.append(values if process is None else [process(v) for v in values])
-            self.connection.exec_driver_sql(sql, list(zip(*params, strict=True)))
+            rows: list[Any] = list(zip(*params, strict=True))
+            if not positional:  # named parameters (psycopg's ``%(name)s``)
+                rows = [dict(zip(order, row, strict=True)) for row in rows]
+            self.connection.exec_driver_sql(sql, rows)
 
     def _audit_created(self, table_name: str, record_ids: Sequence[str]) -> None:
         """One ``create`` audit row per record, written column by column."""
@@ -482,14 +486,29 @@ def _live_id(table: sa.Table) -> sa.ColumnElement[Any]:
 @functools.lru_cache(maxsize=512)
 def _compiled_insert(
     table: sa.Table, names: tuple[str, ...], dialect: Dialect
-) -> tuple[str, tuple[str, ...], dict[str, Callable[[Any], Any] | None]]:
+) -> tuple[str, tuple[str, ...], dict[str, Callable[[Any], Any] | None], bool] | None:
     """The ``INSERT`` of ``names`` into ``table`` compiled for ``dialect``: its SQL, its
-    parameters' order and each column's bind processor - compiled once per table, column
-    set and dialect (compiling costs milliseconds; a small batch is written in less)."""
+    parameters' order, each column's bind processor and whether the parameters go as
+    tuples (positional) or as mappings - compiled once per table, column set and dialect
+    (compiling costs milliseconds; a small batch is written in less). ``None`` when a name
+    is no column of ``table`` (or its parameter is named otherwise)."""
+    if not set(names) <= set(table.columns.keys()):
+        return None
     compiled = table.insert().compile(dialect=dialect, column_keys=list(names))
-    order = tuple(compiled.positiontup or ())
-    processors = {name: sqlite_bind_processor(table.c[name].type, dialect) for name in order}
-    return compiled.string, order, processors
+    order = tuple(compiled.positiontup or ()) if compiled.positional else names
+    if set(order) != set(names):
+        return None
+    processor = sqlite_bind_processor if dialect.name == "sqlite" else _bind_processor
+    processors = {name: processor(table.c[name].type, dialect) for name in order}
+    return compiled.string, order, processors, compiled.positional
+
+
+def _bind_processor(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """SQLAlchemy's own bind processor of ``column_type`` on ``dialect``."""
+    processor: Callable[[Any], Any] | None = column_type.dialect_impl(dialect).bind_processor(
+        dialect
+    )
+    return processor
 
 
 @functools.cache
