@@ -12,7 +12,8 @@ A batch decides exactly what the one-lead commands decide, lead after lead in th
 given: each lead as :func:`~l2o.services.leads.add_lead` adds it, then each of its touches
 as :func:`~l2o.services.leads.log_touchpoint` logs it, through the same rules
 (:func:`~l2o.services.leads.rescore_lead`, :func:`~l2o.services.leads.assign_lead`), with
-the pools' state carried from one routing to the next. Only the writing differs: the
+the pools' state carried from one routing to the next (every lead is scored before the
+first is routed: scoring reads nothing routing changes). Only the writing differs: the
 routing state and the lead-to-account matches are read once, and the leads (one ``create``
 audit row each), touchpoints, assignments and outbox events are written set-based, all in
 **one transaction per batch**. A refusal (a pool naming a rep who is no user) refuses the
