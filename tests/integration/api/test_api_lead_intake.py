@@ -219,3 +219,13 @@ def test_a_key_released_while_it_is_looked_up_is_claimed_again(
     mine = idempotency.claim_or_find(engine, owner, "k-held", "f3", "POST", "/leads")
     assert mine is not None
     assert mine.fingerprint == "f2"
+
+
+def test_worker_processes_take_turns_on_sqlite_only(engine: Engine) -> None:
+    turns = intake_module.StoreTurns.for_store(engine)
+    if engine.dialect.name == "sqlite":
+        # Two groups committing at once would both read the pools' state: they take turns.
+        assert isinstance(turns, intake_module.StoreTurns)
+    else:
+        # A server's batch locks the pools' state row itself (FOR UPDATE) when it routes.
+        assert turns is None
