@@ -8,10 +8,17 @@ A reason names the spec rule it comes from (``rule``), says what happened in wor
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
-__all__ = ["Reason", "render", "signed"]
+__all__ = ["Reason", "render", "signed", "words_kept"]
+
+#: Explanations kept per cache before they are worked out afresh.
+WORDS_KEPT = 4_096
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,3 +43,15 @@ def signed(points: float) -> str:
 def render(reasons: Iterable[Reason]) -> str:
     """The reasons as one readable line, e.g. ``industry software +30, country US +15``."""
     return ", ".join(reason.text for reason in reasons)
+
+
+def words_kept(kept: dict[K, V], key: K, make: Callable[[], V]) -> V:
+    """``kept[key]``, made by ``make`` the first time: the same few explanation lines recur
+    for every lead, so each is worked out once. At ``WORDS_KEPT`` entries the cache starts
+    afresh, so odd values cannot grow it without bound."""
+    value = kept.get(key)
+    if value is None:
+        if len(kept) >= WORDS_KEPT:
+            kept.clear()
+        value = kept[key] = make()
+    return value

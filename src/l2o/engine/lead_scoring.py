@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from l2o.domain import Lead, Touchpoint, as_utc
 from l2o.engine.conditions import Predicate, compile_condition
-from l2o.engine.explain import Reason, signed
+from l2o.engine.explain import Reason, signed, words_kept
 from l2o.engine.record_fields import RecordFields
 from l2o.spec.architecture import ArchitectureSpec
 from l2o.spec.conditions import field_tests
@@ -233,26 +233,15 @@ class LeadScorer:
 
     def _counted_text(self, rule_id: str, count: float, nominal: float) -> str:
         """``demo_request x2 +80``: a rule's touches counted, before any decay."""
-        key = (rule_id, count, nominal)
-        text = self._counted.get(key)
-        if text is None:
-            if len(self._counted) >= _WORDS_KEPT:
-                self._counted.clear()
-            text = self._counted[key] = f"{rule_id} x{count:g} {signed(nominal)}"
-        return text
+        return words_kept(
+            self._counted,
+            (rule_id, count, nominal),
+            lambda: f"{rule_id} x{count:g} {signed(nominal)}",
+        )
 
     def _decayed_text(self, shown: float) -> str:
         """`` (decayed to +12.3)``: what the touches earned after decay, rounded to 0.1."""
-        text = self._decayed.get(shown)
-        if text is None:
-            if len(self._decayed) >= _WORDS_KEPT:
-                self._decayed.clear()
-            text = self._decayed[shown] = f" (decayed to {signed(shown)})"
-        return text
-
-
-#: Engagement reason words kept per scorer before they are worked out afresh.
-_WORDS_KEPT = 4_096
+        return words_kept(self._decayed, shown, lambda: f" (decayed to {signed(shown)})")
 
 
 def _compile_fit(group: ScoreGroup, catalog: FieldCatalog) -> _FitRules:

@@ -22,7 +22,7 @@ from typing import Any
 
 from l2o.domain import Account, Lead, as_utc
 from l2o.engine.conditions import CompiledCondition, compile_condition
-from l2o.engine.explain import Reason
+from l2o.engine.explain import Reason, words_kept
 from l2o.engine.lead_context import lead_fields_given
 from l2o.engine.record_fields import RecordFields
 from l2o.engine.routing_pools import CompiledPool, PoolState, WorkingHours
@@ -67,8 +67,6 @@ class RoutingDecision:
 _Verdict = tuple[Alternative | None, Reason]
 #: Filter verdicts kept per router before they are worked out afresh.
 _VERDICTS_KEPT = 4_096
-#: Reasons and passed-over reps kept per router before their words are worked out afresh.
-_WORDS_KEPT = 4_096
 _NOBODY: frozenset[str] = frozenset()
 
 
@@ -313,31 +311,24 @@ class LeadRouter:
 
     def _passed_over(self, rule: str, user: str, why_not: str) -> Alternative:
         """The rep ``rule``'s pool passed over, and why (the same few lines for every lead)."""
-        key = (rule, user, why_not)
-        alternative = self._passed.get(key)
-        if alternative is None:
-            if len(self._passed) >= _WORDS_KEPT:
-                self._passed.clear()
-            alternative = self._passed[key] = Alternative(rule, user, why_not)
-        return alternative
+        return words_kept(
+            self._passed, (rule, user, why_not), lambda: Alternative(rule, user, why_not)
+        )
 
     def _next_in_rotation(self, rule: str, pool: CompiledPool, position: int, load: int) -> Reason:
         """Why the rep at ``position`` of ``pool``'s rotation gets the lead, at this load."""
-        key = (rule, pool.pool.id, position, load)
-        reason = self._chosen.get(key)
-        if reason is None:
+
+        def reason() -> Reason:
             member = pool.members[pool.rotation[position]]
             capacity = "no cap" if member.daily_capacity is None else f"{member.daily_capacity}"
-            reason = Reason(
+            return Reason(
                 f"routing.{rule}.pool",
                 f"pool {pool.pool.id}: {member.user} is next in rotation (position "
                 f"{position + 1} of {len(pool.rotation)}, weight {member.weight}), "
                 f"load {load}/{capacity} today",
             )
-            if len(self._chosen) >= _WORDS_KEPT:
-                self._chosen.clear()
-            self._chosen[key] = reason
-        return reason
+
+        return words_kept(self._chosen, (rule, pool.pool.id, position, load), reason)
 
 
 def _off_shift(hours: WorkingHours) -> str:
