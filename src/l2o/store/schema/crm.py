@@ -193,7 +193,7 @@ leads = sa.Table(
     sa.Column("country", sa.String(100)),
     sa.Column("lead_source", sa.String(100)),
     sa.Column("channel", sa.String(60)),
-    sa.Column("status", TextEnum(LeadStatus), nullable=False, index=True),
+    sa.Column("status", TextEnum(LeadStatus), nullable=False),  # few values: unindexed
     created_at(),
     sa.Column("mql_at", UTCDateTime()),
     sa.Column("sql_at", UTCDateTime()),
