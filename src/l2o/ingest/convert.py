@@ -92,6 +92,7 @@ class RowConverter:
         self._readers: dict[str, Callable[[str], Any]] = {
             name: self._reader(spec_field) for name, spec_field in spec.fields.items()
         }
+        self._plans: dict[tuple[str, ...], _ColumnPlan] = {}
 
     def convert(
         self, row_number: int, neutral: Mapping[str, str | None], raw: dict[str, Any]
@@ -101,34 +102,52 @@ class RowConverter:
         if not source_id:
             raise RowProblem("id", "missing_source_id", "the row has no id to import it by")
         check_text(source_id, "id", self.text_limits.get("source_id"))
+        columns = tuple(neutral)
+        plan = self._plans.get(columns)
+        if plan is None:
+            plan = self._plan(columns)
+            if len(self._plans) < _PLANS_KEPT:  # a source whose rows vary in columns
+                self._plans[columns] = plan
         values: dict[str, Any] = {}
         references: dict[str, str | None] = {}
-        fields = self.spec.fields
-        for name, text in neutral.items():
-            spec_field = fields.get(name)
-            if spec_field is None or name == "phone":
+        refuse_hashed = self.formats.refuse_hashed
+        for name, spec_field, read, is_reference in plan.cells:
+            text = neutral[name]
+            if not text or text.isspace():  # what ``not text.strip()`` says, without a copy
+                if is_reference and not spec_field.required:
+                    references[name] = None
+                else:
+                    self._empty(spec_field, values, references)
                 continue
-            if text is None or not text.strip():
-                self._empty(spec_field, values, references)
-                continue
-            if self.formats.refuse_hashed and _HASHED.fullmatch(text.strip()):
+            if refuse_hashed and _HASHED.fullmatch(text.strip()):
                 raise RowProblem(
                     name,
                     "hashed_value",
                     f"{text.strip()!r} is a digest, not a value; "
                     "the source replaced it and it cannot be resolved",
                 )
-            if spec_field.references:
-                references[name] = check_text(text.strip(), name, 255)
-                continue
-            values[name] = self._readers[name](text)
-        if "phone" in neutral and "phone" in fields:
+            if is_reference:
+                references[name] = read(text)
+            else:
+                values[name] = read(text)
+        if plan.phone:
             self._phone(neutral["phone"], values)
-        for name, spec_field in fields.items():
-            if spec_field.required and name not in neutral:
-                raise RowProblem(name, "missing_column", f"the file has no {name} column")
+        if plan.missing is not None:
+            name = plan.missing
+            raise RowProblem(name, "missing_column", f"the file has no {name} column")
         self._check_record(values, references)
         return StagedRow(self.spec.record_type, row_number, source_id, values, references, raw)
+
+    def _plan(self, columns: tuple[str, ...]) -> _ColumnPlan:
+        """How rows with ``columns`` (in this order) are read: worked out once per header."""
+        fields = self.spec.fields
+        cells = tuple(
+            (name, fields[name], self._readers[name], bool(fields[name].references))
+            for name in columns
+            if name in fields and name != "phone"
+        )
+        missing = next((n for n, f in fields.items() if f.required and n not in columns), None)
+        return _ColumnPlan(cells, "phone" in columns and "phone" in fields, missing)
 
     @staticmethod
     def _empty(
@@ -149,6 +168,9 @@ class RowConverter:
         values["phone"] = standard_phone(text, region)
 
     def _reader(self, spec_field: FieldSpec) -> Callable[[str], Any]:
+        if spec_field.references:  # a source id, kept as text until the import resolves it
+            name = spec_field.name
+            return _remembered(lambda v: check_text(v.strip(), name, 255))
         read = self._plain_reader(spec_field)
         if spec_field.kind in _REMEMBERED_KINDS or spec_field.name in _REMEMBERED_FIELDS:
             return _remembered(read)
@@ -226,9 +248,24 @@ class RowConverter:
             raise RowProblem("satisfaction", "out_of_range", f"{satisfaction} is not 1-5")
 
 
+@dataclass(frozen=True)
+class _ColumnPlan:
+    """What ``RowConverter.convert`` does with the columns of one header: each field's cell,
+    its reader and whether it is a reference (kept as text), whether a phone is read (after
+    the country it is placed by), and the first required field the header lacks."""
+
+    cells: tuple[tuple[str, FieldSpec, Callable[[str], Any], bool], ...]
+    phone: bool
+    missing: str | None
+
+
+#: Column sets (headers) whose plan a converter keeps.
+_PLANS_KEPT = 64
+
 #: Kinds and fields whose reading is a pure function of the text, to an immutable value, and
-#: whose texts repeat (dates, amounts, countries, currencies): each text is read once.
-_REMEMBERED_KINDS = frozenset({"int", "float", "decimal", "bool", "date", "timestamp"})
+#: whose texts repeat (dates, amounts, countries, currencies, picklist-like texts, the source
+#: ids references name): each text is read once.
+_REMEMBERED_KINDS = frozenset({"text", "int", "float", "decimal", "bool", "date", "timestamp"})
 _REMEMBERED_FIELDS = frozenset({"country", "currency", "domain"})
 #: Distinct texts remembered per field; past it, new texts are read every time.
 _REMEMBERED_TEXTS = 20_000
@@ -267,35 +304,59 @@ def insert_defaults(spec: RecordSpec, values: Mapping[str, Any]) -> dict[str, An
 
     ``Contract.mrr`` follows ``arr`` when the source gives none, as the domain class does.
     """
-    row: dict[str, Any] = {}
-    for name, default, factory, keeps_null in _insert_plan(spec):
-        value = values.get(name, _ABSENT)
-        if value is not _ABSENT and (value is not None or keeps_null):
-            row[name] = value
-        elif factory is not None:
+    plan = _insert_plan(spec)
+    if not plan.names.issuperset(values):  # a value for no field: left out, as it is below
+        values = {name: value for name, value in values.items() if name in plan.names}
+    # Every field's default (in field order), the row's values over them, then a default
+    # made by its factory where the row gives no value, and a default value where the row
+    # gives a null that cannot stand.
+    row = plan.defaults.copy()
+    row.update(values)
+    for name, factory in plan.factories:
+        if name not in values:
             row[name] = factory()
-        else:
+    for name, default in plan.not_null:
+        if row[name] is None:
             row[name] = default
     if "mrr" in row and row.get("mrr") is None and row.get("arr") is not None:
         row["mrr"] = (row["arr"] / 12).quantize(Decimal("0.01"))
     return row
 
 
+@dataclass(frozen=True)
+class _InsertPlan:
+    """For one record type, the fields the importer writes: each one's default value
+    (``None`` where a factory makes it), the factories, and the fields whose default is a
+    value that a null from the source does not override."""
+
+    names: frozenset[str]
+    defaults: dict[str, Any]
+    factories: tuple[tuple[str, Callable[[], Any]], ...]
+    not_null: tuple[tuple[str, Any], ...]
+
+
+_PLANS: dict[str, _InsertPlan] = {}
 _ABSENT = object()
 
 
-_PLANS: dict[str, tuple[tuple[str, Any, Callable[[], Any] | None, bool], ...]] = {}
-
-
-def _insert_plan(spec: RecordSpec) -> tuple[tuple[str, Any, Callable[[], Any] | None, bool], ...]:
-    """Per field the importer writes: its name, default, default factory, and whether a null
-    from the source stands (it does unless the field's import default is a value)."""
+def _insert_plan(spec: RecordSpec) -> _InsertPlan:
+    """The insert plan of ``spec``'s record type (worked out once per type)."""
     plan = _PLANS.get(spec.record_type)
     if plan is None:
-        plan = _PLANS[spec.record_type] = tuple(
-            (name, default, factory, spec.fields[name].default is None)
+        fields = [
+            (name, default, factory)
             for name, default, factory in _defaults(spec.record_class)
             if name in spec.fields
+        ]
+        plan = _PLANS[spec.record_type] = _InsertPlan(
+            names=frozenset(name for name, _, _ in fields),
+            defaults={name: default for name, default, _ in fields},
+            factories=tuple((name, factory) for name, _, factory in fields if factory),
+            not_null=tuple(
+                (name, default)
+                for name, default, _ in fields
+                if spec.fields[name].default is not None
+            ),
         )
     return plan
 

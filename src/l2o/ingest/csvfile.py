@@ -106,7 +106,8 @@ def read_csv(
                     path.name,
                 )
                 continue
-            yield CsvRow(row_number, dict(zip(header, cells, strict=True)))
+            # As wide as the header (checked above): no second check of the lengths.
+            yield CsvRow(row_number, dict(zip(header, cells, strict=False)))
 
 
 def _open(path: Path, encoding: str) -> io.TextIOWrapper:

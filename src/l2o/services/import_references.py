@@ -38,6 +38,18 @@ class ReferenceResolver:
         }
         self._known: dict[str, dict[str, str]] = defaultdict(dict)
         self._missing: dict[str, set[str]] = defaultdict(set)
+        # Per record type: reference field -> (target type, the target's known ids). The
+        # dicts are ``_known``'s own (only ever changed in place), looked up once per type.
+        self._targets: dict[str, dict[str, tuple[str, dict[str, str]]]] = {}
+
+    def _targets_of(self, record_type: str) -> dict[str, tuple[str, dict[str, str]]]:
+        targets = self._targets.get(record_type)
+        if targets is None:
+            targets = self._targets[record_type] = {
+                name: (target, self._known[target])
+                for name, target in RECORD_SPECS[record_type].references.items()
+            }
+        return targets
 
     def register(self, record_type: str, pairs: Iterable[tuple[str, str]]) -> None:
         """Remember ``(source_id, store_id)`` pairs accepted in this batch."""
@@ -68,12 +80,12 @@ class ReferenceResolver:
         """Look up, in one query per record type, the store ids ``rows`` refer to."""
         wanted: dict[str, set[str]] = defaultdict(set)
         for row in rows:
-            spec = RECORD_SPECS[row.record_type]
+            targets = self._targets_of(row.record_type)
             for name, source_id in row.references.items():
-                target = spec.fields[name].references
-                if source_id is None or target is None:
+                if source_id is None or name not in targets:
                     continue
-                if source_id not in self._known[target] and source_id not in self._missing[target]:
+                target, known = targets[name]
+                if source_id not in known and source_id not in self._missing[target]:
                     wanted[target].add(source_id)
         for target, source_ids in wanted.items():
             if not self.writer.has_table(target) or not self.writer.has_source_key(target):
@@ -85,20 +97,42 @@ class ReferenceResolver:
 
     def resolve(self, row: StagedRow) -> dict[str, str | None]:
         """``row``'s references as store ids; ``RowProblem`` for the first one not found."""
-        spec = RECORD_SPECS[row.record_type]
-        resolved: dict[str, str | None] = {}
-        for name, source_id in row.references.items():
-            target = spec.fields[name].references
-            if source_id is None or target is None:
-                resolved[name] = None
-                continue
-            store_id = self._known[target].get(source_id)
-            if store_id is None:
-                raise RowProblem(
-                    name,
-                    "unresolved_reference",
-                    f"no {target} record with id {source_id!r} in this import or the store "
-                    f"(source {self.source_system})",
-                )
-            resolved[name] = store_id
-        return resolved
+        done, refused = self.resolve_all([row])
+        if refused:
+            raise refused[0][1]
+        return done[0][1]
+
+    def resolve_all(
+        self, rows: Iterable[StagedRow]
+    ) -> tuple[list[tuple[StagedRow, dict[str, str | None]]], list[tuple[StagedRow, RowProblem]]]:
+        """What :meth:`resolve` says of each of ``rows``, in one pass: the rows resolved with
+        their references' store ids, and the rows refused with the first reference not found."""
+        done: list[tuple[StagedRow, dict[str, str | None]]] = []
+        refused: list[tuple[StagedRow, RowProblem]] = []
+        record_type = ""
+        targets: dict[str, tuple[str, dict[str, str]]] = {}
+        for row in rows:
+            if row.record_type != record_type:
+                record_type, targets = row.record_type, self._targets_of(row.record_type)
+            resolved: dict[str, str | None] = {}
+            for name, source_id in row.references.items():
+                entry = targets.get(name)
+                if source_id is None or entry is None:
+                    resolved[name] = None
+                    continue
+                store_id = entry[1].get(source_id)
+                if store_id is None:
+                    refused.append((row, self._unresolved(name, entry[0], source_id)))
+                    break
+                resolved[name] = store_id
+            else:
+                done.append((row, resolved))
+        return done, refused
+
+    def _unresolved(self, name: str, target: str, source_id: str) -> RowProblem:
+        return RowProblem(
+            name,
+            "unresolved_reference",
+            f"no {target} record with id {source_id!r} in this import or the store "
+            f"(source {self.source_system})",
+        )

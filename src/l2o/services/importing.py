@@ -41,10 +41,12 @@ from typing import Any, cast
 from sqlalchemy.engine import Engine
 
 from l2o import domain
+from l2o.domain.base import new_ids
 from l2o.engine import EngineError
 from l2o.ingest import (
     DEFAULT_CHUNK_ROWS,
     RECORD_SPECS,
+    RecordSpec,
     Rejection,
     RowChunk,
     RowConverter,
@@ -139,6 +141,8 @@ class _BatchRun:
         self.writer = BulkWriter.for_unit_of_work(uow)
         self.references = ReferenceResolver(self.writer, adapter.name)
         self.rules: _RulesRun | None = None
+        # Record types whose store held no record (from this source) when their file began.
+        self._new_types: set[str] = set()
 
     def apply_rules(self) -> None:
         """Gate the stage moves held back, then score and stage the leads (with a spec)."""
@@ -184,14 +188,16 @@ class _BatchRun:
         if spec.self_references:
             # A row may point at a later row of the same file: check the file whole.
             chunks = iter([_whole(record_type, chunks)])
+        self._note_new(record_type)
         counts = self.summary.counts(record_type)
         inserted_ids: list[str] = []
         for chunk in chunks:
-            chunk_counts, new_ids = self._write_chunk(chunk)
+            chunk_counts, chunk_ids = self._write_chunk(chunk)
             counts.add(chunk_counts)
-            inserted_ids.extend(new_ids)
+            inserted_ids.extend(chunk_ids)
             if self.progress is not None:
                 self.progress(record_type, chunk.rows_read)
+        del chunks, converter  # what the converter remembered is not needed by dedupe
         if dedupe is not None and inserted_ids:
             merged = dedupe(self.uow, record_type, inserted_ids)
             counts.inserted -= merged
@@ -207,18 +213,7 @@ class _BatchRun:
         system = self.adapter.name
         rejected = list(chunk.rejected)
         rows = chunk.accepted
-        if spec.has_source_key:
-            stored = self.writer.existing(record_type, system, [r.source_id for r in rows])
-        else:
-            by_id = self.writer.existing_by_id(
-                record_type, [derived_id(system, record_type, r.source_id) for r in rows]
-            )
-            stored = {
-                r.source_id: by_id[key]
-                for r in rows
-                if (key := derived_id(system, record_type, r.source_id)) in by_id
-            }
-        ids = {row.source_id: self._store_id(spec, stored, row) for row in rows}
+        stored, ids = self._stored_and_ids(spec, rows)
         self.references.register(record_type, ids.items())
         accepted, refused = self._resolve(rows, stored)
         rejected.extend(refused)
@@ -236,11 +231,15 @@ class _BatchRun:
             record = insert_defaults(spec, values)
             record["id"] = ids[row.source_id]
             if spec.has_source_key:
-                record.update(source_system=system, source_id=row.source_id)
+                record["source_id"] = row.source_id
             inserts.append(record)
         # A stage move held back is counted when its gate has decided (``apply_rules``).
         counts = TypeCounts(read=chunk.rows_read, quarantined=len(rejected))
-        counts.inserted = self.writer.insert(record_type, inserts)
+        counts.inserted = self.writer.insert(
+            record_type,
+            inserts,
+            constants={"source_system": system} if spec.has_source_key else None,
+        )
         counts.updated = self.writer.update(record_type, updates)
         counts.unchanged = len(updates) - counts.updated
         if self.rules is not None:
@@ -248,12 +247,48 @@ class _BatchRun:
         self._quarantine(rejected)
         return counts, [record["id"] for record in inserts]
 
-    def _store_id(self, spec: Any, stored: dict[str, dict[str, Any]], row: StagedRow) -> str:
-        if row.source_id in stored:
-            return str(stored[row.source_id]["id"])
+    def _stored_and_ids(
+        self, spec: RecordSpec, rows: list[StagedRow]
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+        """The stored records ``rows`` name (by source id) and each row's store id: the stored
+        record's, else a new one (derived from the source id where the record type has no
+        source columns, so a re-import finds it again)."""
+        system, record_type = self.adapter.name, spec.record_type
         if not spec.has_source_key:
-            return derived_id(self.adapter.name, spec.record_type, row.source_id)
-        return domain.new_id()
+            derived = {r.source_id: derived_id(system, record_type, r.source_id) for r in rows}
+            by_id = (
+                self.writer.existing_by_id(record_type, derived.values())
+                if self._may_be_stored(record_type)
+                else {}
+            )
+            stored = {s: by_id[i] for s, i in derived.items() if i in by_id}
+            return stored, {s: str(by_id[i]["id"]) if i in by_id else i for s, i in derived.items()}
+        stored = (
+            self.writer.existing(record_type, system, [r.source_id for r in rows])
+            if self._may_be_stored(record_type)
+            else {}
+        )
+        # In order: one clock reading makes them all, so sorted they still say when they were
+        # made, and the store appends each new id at the end of its key index.
+        fresh = iter(sorted(new_ids(sum(1 for r in rows if r.source_id not in stored))))
+        return stored, {
+            r.source_id: str(stored[r.source_id]["id"]) if r.source_id in stored else next(fresh)
+            for r in rows
+        }
+
+    def _note_new(self, record_type: str) -> None:
+        """Remember whether the store holds no ``record_type`` record (from this source) as
+        the type's file begins: then no row of the file has one to update (one query)."""
+        if self.writer.holds_any(record_type, self.adapter.name):
+            self._new_types.discard(record_type)
+        else:
+            self._new_types.add(record_type)
+
+    def _may_be_stored(self, record_type: str) -> bool:
+        """Whether rows of the file being written may find their record stored: the store
+        held records of the type (from this source) when the file began. If it held none,
+        no chunk of the file can find one - a source id is accepted once per file."""
+        return record_type not in self._new_types
 
     def _resolve(
         self, rows: list[StagedRow], stored: dict[str, dict[str, Any]]
@@ -263,13 +298,12 @@ class _BatchRun:
         pending = rows
         while True:
             self.references.prefetch(pending)
-            resolved, dropped = [], []
-            for row in pending:
-                try:
-                    resolved.append((row, self.references.resolve(row)))
-                except RowProblem as problem:
-                    dropped.append(row)
-                    refused.append(Rejection.of(problem, row.record_type, row.row_number, row.raw))
+            resolved, problems = self.references.resolve_all(pending)
+            dropped = [row for row, _ in problems]
+            refused.extend(
+                Rejection.of(problem, row.record_type, row.row_number, row.raw)
+                for row, problem in problems
+            )
             if not dropped:
                 return resolved, refused
             # Refused rows no longer stand for a record (unless the store already has it).

@@ -121,6 +121,15 @@ class BulkWriter:
                 found[row["source_id"]] = dict(row)
         return found
 
+    def holds_any(self, table_name: str, source_system: str) -> bool:
+        """Whether ``table_name`` holds any row from ``source_system`` (any row at all, for
+        a table without source columns)."""
+        table = metadata.tables[table_name]
+        query = sa.select(table.c.id).limit(1)
+        if "source_system" in table.columns:
+            query = query.where(table.c.source_system == source_system)
+        return self.connection.execute(query).first() is not None
+
     def existing_by_id(self, table_name: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Stored rows of ``table_name`` keyed by id."""
         table = metadata.tables[table_name]

@@ -54,6 +54,7 @@ class NeutralSource:
         """Each row as read: the neutral columns are already the fields."""
         for row in read_csv(source_file.path, source_file.record_type):
             if isinstance(row, CsvRow):
-                yield NeutralRow(row.row_number, row.cells, dict(row.cells))
+                # The cells are both the neutral row and the raw row: neither is changed.
+                yield NeutralRow(row.row_number, row.cells, row.cells)
             else:
                 yield row
