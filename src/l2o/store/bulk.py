@@ -443,7 +443,7 @@ def sqlite_bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any
             if value is None:
                 return None
             if value.tzinfo is UTC:  # its text without the "+00:00" (one C call, no copy)
-                return value.isoformat(" ", "microseconds")[:26]
+                return _utc_texts(value)
             return slow(value)
 
         return utc_text
@@ -456,6 +456,13 @@ def sqlite_bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any
 
         return date_text
     return slow
+
+
+@functools.lru_cache(maxsize=4_096)
+def _utc_texts(value: datetime) -> str:
+    """A UTC ``datetime``'s text as SQLite is sent it, remembered: a batch's records share
+    most of their times (a lead's creation, routing and assignment are one instant)."""
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 def _json_text(slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
