@@ -4,6 +4,7 @@
 
     .venv/bin/python bench/api_leads.py                      # SQLite, 1 and 2 workers
     scripts/with-postgres .venv/bin/python bench/api_leads.py --backend postgresql
+    .venv/bin/python bench/api_leads.py --workers 2 --rate 1000 --connections 32   # paced
 
 The app is what ``l2o serve`` runs (``l2o.entrypoints.server.create_app``: the API at
 ``/api``), under uvicorn on loopback with 1 and 2 worker processes, over a fresh store
@@ -15,7 +16,10 @@ an ``Idempotency-Key`` each. Each POST scores, stages, routes and stores the lea
 The ceiling, measured in the same run with the same load: a trivial FastAPI app (defined
 here) answering the same POST with a constant. Runs alternate ceiling and leads after a
 warm-up; the figures are medians of ``--runs`` runs of ``--duration`` seconds each. A run
-with any non-2xx answer or socket error is reported as such.
+with any non-2xx answer or socket error is reported as such. By default each connection
+sends its next request as soon as the last is answered (the most the server takes); with
+``--rate`` the requests go on a fixed schedule and each one's latency counts from when it
+was due.
 
 Target (issue 7): POST a lead >= 1,000 requests/s sustained with p99 <= 20 ms on two
 workers, on SQLite and on PostgreSQL.
@@ -55,24 +59,52 @@ REPS = {
 }
 
 #: wrk's script: a distinct lead per request, the token, and the summary as one JSON line.
+#: Paced (``--rate``): wrk runs one connection per thread, and each thread sends its share
+#: of the rate on a fixed schedule; a request's latency runs from the moment it was due (or
+#: sent, if sent early), so a slow answer that delays the next request counts against that
+#: one too (no coordinated omission), and the percentiles are worked out from every answer.
 LUA = r"""
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } l2o_timespec;
+int clock_gettime(int clock, l2o_timespec *now);
+]]
+local clock = ffi.new("l2o_timespec")
+local function now_us()
+  ffi.C.clock_gettime(1, clock)  -- CLOCK_MONOTONIC
+  return tonumber(clock.tv_sec) * 1e6 + tonumber(clock.tv_nsec) / 1e3
+end
+
 local token, tag, idempotent = nil, nil, false
 local counter, thread_no = 0, 0
 local countries = {"US", "GB", "DE", "CA", "FR", "BR", "NL", "US"}
 local titles = {"Head of Data", "VP Sales", "Analyst", "CTO", "Marketing Manager"}
-local next_thread = 0
+local threads = {}
+local interval, due, started = nil, nil, nil
+latencies, answered = {}, 0
 
 function setup(thread)
-  next_thread = next_thread + 1
-  thread:set("thread_no", next_thread)
+  table.insert(threads, thread)
+  thread:set("thread_no", #threads)
 end
 
 function init(args)
   token, tag, idempotent = args[1], args[2], args[3] == "1"
+  local rate, connections = tonumber(args[4]), tonumber(args[5])
+  if rate and rate > 0 then
+    interval = connections * 1e6 / rate
+    due = now_us() + (thread_no - 1) * 1e6 / rate  -- the connections take turns
+  end
+end
+
+function delay()
+  if not interval then return 0 end
+  return math.max(0, math.floor((due - now_us()) / 1000))
 end
 
 function request()
   counter = counter + 1
+  if interval then started = math.min(due, now_us()) end
   local n = tag .. "-" .. thread_no .. "-" .. counter
   local body = string.format(
     '{"first_name":"Ana","last_name":"L%s","email":"ana.%s@co%d.example",' ..
@@ -85,13 +117,32 @@ function request()
   return wrk.format("POST", nil, headers, body)
 end
 
+function response(status, headers, body)
+  if interval then
+    answered = answered + 1
+    latencies[answered] = now_us() - started
+    due = due + interval
+  end
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
+  local p50, p99, max = latency:percentile(50), latency:percentile(99), latency.max
+  local count = summary.requests
+  if interval then
+    local all = {}
+    for _, thread in ipairs(threads) do
+      for _, value in ipairs(thread:get("latencies")) do all[#all + 1] = value end
+    end
+    table.sort(all)
+    count = #all
+    p50, p99, max = all[math.ceil(count * 0.50)], all[math.ceil(count * 0.99)], all[count]
+  end
   io.write(string.format(
     '{"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"max_us":%d,' ..
     '"status_errors":%d,"socket_errors":%d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    latency.max, e.status, e.connect + e.read + e.write + e.timeout))
+    count, summary.duration, p50, p99, max, e.status,
+    e.connect + e.read + e.write + e.timeout))
 end
 """
 
@@ -248,10 +299,11 @@ class Load:
 
 def run_wrk(url: str, script: Path, args: argparse.Namespace, token: str, tag: str) -> Load:
     """``wrk`` against ``url`` for ``args.duration`` seconds; its summary."""
+    paced = args.rate is not None
     command = [
         "wrk",
         "-t",
-        str(args.threads),
+        str(args.connections if paced else args.threads),
         "-c",
         str(args.connections),
         "-d",
@@ -265,6 +317,8 @@ def run_wrk(url: str, script: Path, args: argparse.Namespace, token: str, tag: s
         token,
         tag,
         "1" if args.idempotency_key else "0",
+        str(args.rate or 0),
+        str(args.connections),
     ]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     summary = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
@@ -336,7 +390,8 @@ def bench(backend: str, args: argparse.Namespace, workdir: Path) -> None:
                 leads.stop()
             print(
                 f"{backend}, {workers} worker(s), {args.connections} connections, "
-                f"{args.duration} s x {args.runs}, load average {start} -> {load_average()}"
+                + (f"paced at {args.rate:,}/s, " if args.rate else "as fast as answered, ")
+                + f"{args.duration} s x {args.runs}, load average {start} -> {load_average()}"
                 + (", Idempotency-Key on every POST" if args.idempotency_key else "")
             )
             print(f"  trivial endpoint (ceiling)  {_median(ceiling)}")
@@ -355,6 +410,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads.")
+    parser.add_argument(
+        "--rate",
+        type=int,
+        help="Send this many requests/s in all, on a fixed schedule (one wrk thread per "
+        "connection), latency counted from when each request was due; without it, each "
+        "connection sends its next request as soon as the last is answered (the most the "
+        "server can take).",
+    )
     parser.add_argument(
         "--idempotency-key", action="store_true", help="Send an Idempotency-Key on every POST."
     )
