@@ -141,8 +141,8 @@ class _BatchRun:
         self.writer = BulkWriter.for_unit_of_work(uow)
         self.references = ReferenceResolver(self.writer, adapter.name)
         self.rules: _RulesRun | None = None
-        # Record types whose store held no record (from this source) when their file began.
-        self._new_types: set[str] = set()
+        # Per record type: whether the store held any (from this source) as its file began.
+        self._held: dict[str, bool] = {}
 
     def apply_rules(self) -> None:
         """Gate the stage moves held back, then score and stage the leads (with a spec)."""
@@ -279,16 +279,13 @@ class _BatchRun:
     def _note_new(self, record_type: str) -> None:
         """Remember whether the store holds no ``record_type`` record (from this source) as
         the type's file begins: then no row of the file has one to update (one query)."""
-        if self.writer.holds_any(record_type, self.adapter.name):
-            self._new_types.discard(record_type)
-        else:
-            self._new_types.add(record_type)
+        self._held[record_type] = self.writer.holds_any(record_type, self.adapter.name)
 
     def _may_be_stored(self, record_type: str) -> bool:
         """Whether rows of the file being written may find their record stored: the store
         held records of the type (from this source) when the file began. If it held none,
         no chunk of the file can find one - a source id is accepted once per file."""
-        return record_type not in self._new_types
+        return self._held.get(record_type, True)
 
     def _resolve(
         self, rows: list[StagedRow], stored: dict[str, dict[str, Any]]

@@ -442,7 +442,7 @@ def sqlite_bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any
         def utc_text(value: Any) -> Any:
             if value is None:
                 return None
-            if value.tzinfo is UTC:  # its text without the "+00:00" (one C call, no copy)
+            if value.tzinfo is UTC:
                 return _utc_texts(value)
             return slow(value)
 
@@ -461,7 +461,8 @@ def sqlite_bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any
 @functools.lru_cache(maxsize=4_096)
 def _utc_texts(value: datetime) -> str:
     """A UTC ``datetime``'s text as SQLite is sent it, remembered: a batch's records share
-    most of their times (a lead's creation, routing and assignment are one instant)."""
+    most of their times (a lead's creation, routing and assignment are one instant). Its
+    ISO text without the "+00:00": one C call, no copy of the ``datetime``."""
     return value.isoformat(" ", "microseconds")[:26]
 
 
