@@ -24,6 +24,7 @@ the batch starts again from the new state, so capacity is never overrun.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import MISSING, dataclass, fields
 from datetime import datetime
 from typing import Any, TypeVar, cast
@@ -72,24 +73,37 @@ class NewLead:
 
 
 def add_leads(
-    system: RevenueSystem, leads: Sequence[NewLead], *, actor: str | None = None
+    system: RevenueSystem,
+    leads: Sequence[NewLead],
+    *,
+    actor: str | None = None,
+    routing_turn: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> list[LeadOutcome]:
     """Add, score, stage and route ``leads`` with their touches in one transaction.
 
     Returns one :class:`LeadOutcome` per lead, in order: its final status and score, every
     stage it reached and its last routing. Audited under ``actor``; each assignment names
     its own command's ``requested_by``.
+
+    ``routing_turn`` (a context manager factory), when given, is held from just before the
+    pools' state is read until the commit: what locking the state row does on a server,
+    for stores without row locks. Other batches score their leads meanwhile.
     """
     lead_ids = new_ids(len(leads))
     for lead_id, item in zip(lead_ids, leads, strict=True):
         check_arrival(lead_id, system.now(item.lead.at), item.touches, system.now)
     for attempt in range(_ATTEMPTS):
         try:
+            # The turn (entered by ``_add``) is let go after the unit of work has committed.
             with (
+                ExitStack() as turn,
                 collector_paused(),
                 BufferedUnitOfWork(system.engine, actor=actor, source=system.source) as uow,
             ):
-                outcomes = _add(uow, system, leads, lead_ids)
+                take_turn = (
+                    None if routing_turn is None else lambda: turn.enter_context(routing_turn())
+                )
+                outcomes = _add(uow, system, leads, lead_ids, take_turn)
                 uow.commit()
             return outcomes
         except StaleRecord:
@@ -145,12 +159,14 @@ def _add(
     system: RevenueSystem,
     leads: Sequence[NewLead],
     lead_ids: Sequence[str],
+    take_turn: Callable[[], object] | None = None,
 ) -> list[LeadOutcome]:
     """Score and stage every lead, then route them in order and write it all.
 
     Scoring reads nothing routing changes, so every lead is scored before the pools' state
-    is read - and locked, on a server: other batches wait for this one's commit from that
-    moment only, while their own scoring goes on.
+    is read - and locked, on a server (or the turn taken, with ``take_turn``): other
+    batches wait for this one's commit from that moment only, while their own scoring goes
+    on.
     """
     writer = BulkWriter.for_unit_of_work(uow)
     accounts = _accounts_by_domain(writer, leads)
@@ -158,6 +174,8 @@ def _add(
         _scored(uow, system, item, lead_id, accounts)
         for item, lead_id in zip(leads, lead_ids, strict=True)
     ]
+    if take_turn is not None:
+        take_turn()
     pools = _Pools(uow, system, writer) if any(item.lead.route for item in leads) else None
     outcomes: list[LeadOutcome] = []
     assignment_rows: list[dict[str, Any]] = []

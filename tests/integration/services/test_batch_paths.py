@@ -13,6 +13,8 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -291,6 +293,57 @@ def test_a_routing_committed_during_a_batch_never_double_counts_the_pools(
         assert len(attempts) == 2
         assert attempts[1] > attempts[0]  # read again, newer
         assert state.version == attempts[1] + 1
+
+
+def test_the_routing_turn_is_held_from_the_pools_read_to_the_commit(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch given a routing turn (the API's workers on SQLite) scores outside it, takes
+    it before reading the pools' state and lets it go once its rows are committed."""
+    _seed_people(engine)
+    system = RevenueSystem.build(_spec(capacity=50), engine, source="test")
+    held: list[bool] = []
+    log: list[tuple[str, int]] = []
+
+    def stored_leads() -> int:
+        with SqlAlchemyUnitOfWork(engine) as uow:  # another connection: committed rows only
+            return uow.leads.count()
+
+    @contextmanager
+    def turn() -> Iterator[None]:
+        log.append(("taken", stored_leads()))
+        held.append(True)
+        try:
+            yield
+        finally:
+            held.pop()
+            log.append(("let go", stored_leads()))
+
+    pools_init = leads_batch._Pools.__init__
+    scored = leads_batch._scored
+
+    def read_pools(pools: Any, *args: Any) -> None:
+        log.append(("pools read in turn" if held else "pools read outside", 0))
+        pools_init(pools, *args)
+
+    def score(*args: Any) -> Any:
+        log.append(("scored in turn" if held else "scored outside", 0))
+        return scored(*args)
+
+    monkeypatch.setattr(leads_batch._Pools, "__init__", read_pools)
+    monkeypatch.setattr(leads_batch, "_scored", score)
+    leads = [
+        NewLead(d.AddLead(at=T0 + timedelta(minutes=n), email=f"l{n}@x.example", country="US"))
+        for n in range(3)
+    ]
+    outcomes = add_leads(system, leads, routing_turn=turn)
+    assert all(o.routed is not None for o in outcomes)
+    assert log == [
+        *[("scored outside", 0)] * 3,
+        ("taken", 0),
+        ("pools read in turn", 0),
+        ("let go", 3),  # committed before the turn was let go
+    ]
 
 
 def test_the_batch_finds_pool_members_as_one_lead_at_a_time_does(engine: Engine) -> None:

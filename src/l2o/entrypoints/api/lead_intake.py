@@ -24,8 +24,9 @@ when it starts routing (``SELECT ... FOR UPDATE``): another group scores its lea
 meanwhile and waits only for the commit before routing from the state left. SQLite has no
 such lock - the later group would find the state changed and start again - so there the
 worker processes on one host take turns, through a lock file named after the database
-(``StoreTurns.for_store``): a group waits for the other's commit instead of redoing its
-work, and the leads arriving meanwhile join it. The store's own versioning keeps the pools
+(``StoreTurns.for_store``), from the same moment to the commit: a group scores its leads
+while the other stores, then waits for the other's commit instead of redoing its work, and
+the leads arriving meanwhile join the next group. The store's own versioning keeps the pools
 right either way.
 """
 
@@ -37,7 +38,7 @@ import logging
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,10 +126,9 @@ class LeadIntake:
                     waiting.outcome.set_result(result)
 
     def _store(self, commands: Sequence[AddLead]) -> list[LeadOutcome | Exception]:
-        if self.turns is None:
-            return store_group(self.system, commands)
-        with self.turns.turn():
-            return store_group(self.system, commands)
+        return store_group(
+            self.system, commands, turn=None if self.turns is None else self.turns.turn
+        )
 
 
 class StoreTurns:
@@ -164,10 +164,15 @@ class StoreTurns:
 
 
 def store_group(
-    system_of: Callable[[], RevenueSystem], commands: Sequence[AddLead]
+    system_of: Callable[[], RevenueSystem],
+    commands: Sequence[AddLead],
+    *,
+    turn: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> list[LeadOutcome | Exception]:
     """Add ``commands``' leads, one batch per acting user; a batch that fails is added again
-    lead by lead, so each lead gets its own outcome or error."""
+    lead by lead, so each lead gets its own outcome or error. ``turn``, when given, is held
+    while each batch routes and writes (its leads are scored before), and around each lead
+    added alone."""
     system = system_of()
     results: list[LeadOutcome | Exception | None] = [None] * len(commands)
     by_actor: dict[str | None, list[int]] = {}
@@ -178,7 +183,7 @@ def store_group(
             # A group of one too: the batch path decides what add_lead decides (held equal
             # by property tests) in about a third of the time.
             batch = [NewLead(commands[i]) for i in indexes]
-            outcomes = add_leads(system, batch, actor=actor)
+            outcomes = add_leads(system, batch, actor=actor, routing_turn=turn)
         except Exception as exc:
             _log.warning(
                 "a group of %d leads could not be stored together (%s); storing them one by one",
@@ -186,7 +191,8 @@ def store_group(
                 exc,
             )
             for i in indexes:
-                results[i] = _one(system, commands[i])
+                with nullcontext() if turn is None else turn():
+                    results[i] = _one(system, commands[i])
             continue
         for i, outcome in zip(indexes, outcomes, strict=True):
             results[i] = outcome
