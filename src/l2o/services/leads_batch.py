@@ -96,14 +96,11 @@ def add_leads(
         try:
             # The turn (entered by ``_add``) is let go after the unit of work has committed.
             with (
-                ExitStack() as turn,
+                ExitStack() as held,
                 collector_paused(),
                 BufferedUnitOfWork(system.engine, actor=actor, source=system.source) as uow,
             ):
-                take_turn = (
-                    None if routing_turn is None else lambda: turn.enter_context(routing_turn())
-                )
-                outcomes = _add(uow, system, leads, lead_ids, take_turn)
+                outcomes = _add(uow, system, leads, lead_ids, held, routing_turn)
                 uow.commit()
             return outcomes
         except StaleRecord:
@@ -159,14 +156,15 @@ def _add(
     system: RevenueSystem,
     leads: Sequence[NewLead],
     lead_ids: Sequence[str],
-    take_turn: Callable[[], object] | None = None,
+    held: ExitStack,
+    routing_turn: Callable[[], AbstractContextManager[object]] | None,
 ) -> list[LeadOutcome]:
     """Score and stage every lead, then route them in order and write it all.
 
     Scoring reads nothing routing changes, so every lead is scored before the pools' state
-    is read - and locked, on a server (or the turn taken, with ``take_turn``): other
-    batches wait for this one's commit from that moment only, while their own scoring goes
-    on.
+    is read - and locked, on a server (or ``routing_turn`` taken, kept in ``held`` until
+    the caller commits): other batches wait for this one's commit from that moment only,
+    while their own scoring goes on.
     """
     writer = BulkWriter.for_unit_of_work(uow)
     accounts = _accounts_by_domain(writer, leads)
@@ -174,8 +172,8 @@ def _add(
         _scored(uow, system, item, lead_id, accounts)
         for item, lead_id in zip(leads, lead_ids, strict=True)
     ]
-    if take_turn is not None:
-        take_turn()
+    if routing_turn is not None:
+        held.enter_context(routing_turn())
     pools = _Pools(uow, system, writer) if any(item.lead.route for item in leads) else None
     outcomes: list[LeadOutcome] = []
     assignment_rows: list[dict[str, Any]] = []
