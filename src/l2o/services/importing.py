@@ -57,6 +57,7 @@ from l2o.ingest import (
     checked_chunks,
     insert_defaults,
 )
+from l2o.services.batching import collector_paused
 from l2o.services.bootstrap import RevenueSystem
 from l2o.services.deal_facts import deal_derived_fields, gate_facts
 from l2o.services.errors import CommandRefused
@@ -191,8 +192,16 @@ class _BatchRun:
         self._note_new(record_type)
         counts = self.summary.counts(record_type)
         inserted_ids: list[str] = []
-        for chunk in chunks:
-            chunk_counts, chunk_ids = self._write_chunk(chunk)
+        chunks = iter(chunks)
+        while True:
+            # A chunk's rows, records and parameters live until it is written: tens of
+            # thousands of objects the cycle collector would walk again and again. It runs
+            # between chunks instead.
+            with collector_paused():
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                chunk_counts, chunk_ids = self._write_chunk(chunk)
             counts.add(chunk_counts)
             inserted_ids.extend(chunk_ids)
             if self.progress is not None:

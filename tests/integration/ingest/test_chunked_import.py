@@ -4,13 +4,17 @@ each row found stored is compared, each new one inserted once, and the counts ad
 from __future__ import annotations
 
 import csv
+import gc
 import shutil
 from pathlib import Path
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from l2o.ingest import adapter_for
+from l2o.services import importing
 from l2o.services.importing import import_directory
 from l2o.store import SqlAlchemyUnitOfWork
 from l2o.store.schema import metadata
@@ -59,3 +63,34 @@ def test_chunks_insert_new_rows_once_and_update_stored_ones(
         contact = uow.contacts.find_by_source("neutral", contacts[1]["id"])
     assert contact is not None
     assert contact.title == "Chief Revenue Officer"
+
+
+def test_the_cycle_collector_rests_while_a_chunk_is_written_and_runs_between_chunks(
+    engine: Engine, company_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "crm"
+    folder.mkdir()
+    for name in ("users", "territories", "accounts", "contacts"):
+        shutil.copy(company_dir / f"{name}.csv", folder / f"{name}.csv")
+    seen: list[bool] = []
+    write_chunk = importing._BatchRun._write_chunk
+
+    def observed(run: Any, chunk: Any) -> Any:
+        seen.append(gc.isenabled())
+        return write_chunk(run, chunk)
+
+    monkeypatch.setattr(importing._BatchRun, "_write_chunk", observed)
+    assert gc.isenabled()
+    summary = import_directory(engine, folder, adapter_for("neutral"), chunk_rows=7)
+    assert summary.total.adds_up
+    assert len(seen) > 4  # the files' chunks
+    assert not any(seen)  # the collector off for each
+    assert gc.isenabled()
+
+    def failing(run: Any, chunk: Any) -> Any:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(importing._BatchRun, "_write_chunk", failing)
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        import_directory(engine, folder, adapter_for("neutral"), chunk_rows=7)
+    assert gc.isenabled()  # on again after a failed chunk
