@@ -140,3 +140,43 @@ def test_near_duplicate_leads_are_found_with_the_rule_that_found_them() -> None:
     match = pairs[("p00007", "twin")]
     assert match.rule.startswith("splink:block_on(")
     assert 0.9 <= match.match_probability <= 1.0
+
+
+class _RecordedTraining:
+    """Stands in for a Splink linker's ``training``: records how EM was asked to run."""
+
+    def __init__(self) -> None:
+        self.em_calls: list[dict[str, object]] = []
+
+    def estimate_probability_two_random_records_match(self, *_args: object, **_kw: object) -> None:
+        pass
+
+    def estimate_u_using_random_sampling(self, **_kw: object) -> None:
+        pass
+
+    def estimate_parameters_using_expectation_maximisation(
+        self, _rule: object, **kw: object
+    ) -> None:
+        self.em_calls.append(kw)
+
+
+@pytest.mark.parametrize(
+    ("records", "max_pairs", "sample"), [(200_000, None, 1.0), (200_001, 1e6, 0.01)]
+)
+def test_em_trains_on_every_pair_up_to_its_limit_and_on_a_bounded_sample_past_it(
+    records: int, max_pairs: float | None, sample: float
+) -> None:
+    from l2o.ingest.dedupe import _linkage
+
+    settings = settings_for("leads")
+    settings = settings.model_copy(
+        update={"training": settings.training.model_copy(update={"deterministic_rules": ()})}
+    )
+    linker = type("Linker", (), {})()
+    linker.training = _RecordedTraining()
+    notes: list[str] = []
+    _linkage._train(linker, settings, records, notes)
+    assert notes == []
+    assert linker.training.em_calls == [
+        {"max_pairs": max_pairs, "record_sample_proportion": sample}
+    ] * len(settings.training.em_blocking)
