@@ -208,7 +208,10 @@ class _BatchRun:
                 self.progress(record_type, chunk.rows_read)
         del chunks, converter  # what the converter remembered is not needed by dedupe
         if dedupe is not None and inserted_ids:
-            merged = dedupe(self.uow, record_type, inserted_ids)
+            # Reading a million records back and merging tens of thousands: the same piles
+            # of live objects as a chunk's, and as little garbage in cycles.
+            with collector_paused():
+                merged = dedupe(self.uow, record_type, inserted_ids)
             counts.inserted -= merged
             counts.merged += merged
         # Rows found stored already may be duplicates merged away in an earlier batch, and

@@ -23,9 +23,10 @@ caller's unit of work without committing: the importer calls it inside its batch
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from l2o import domain
 from l2o.errors import L2OError
@@ -37,6 +38,8 @@ from l2o.ingest.dedupe import (
     find_duplicates,
 )
 from l2o.store import SqlAlchemyUnitOfWork
+from l2o.store.bulk import BulkWriter
+from l2o.store.schema import metadata
 
 __all__ = [
     "CHILD_REFERENCES",
@@ -88,6 +91,7 @@ CHILD_REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
 _TASKS = "tasks"
 
 Mergeable = domain.Account | domain.Contact | domain.Lead
+R = TypeVar("R", domain.Account, domain.Contact, domain.Lead, Mapping[str, Any])
 
 
 class MergeError(L2OError):
@@ -103,11 +107,19 @@ class DeduplicationReport:
     dry_run: bool = False
 
 
-def choose_master(records: Sequence[Mergeable]) -> Mergeable:
-    """The record to keep: the oldest, then the most complete, then the smallest id."""
+def choose_master(records: Sequence[R]) -> R:
+    """The record to keep: the oldest, then the most complete, then the smallest id.
+
+    ``records`` are records, or their stored rows (mappings of column to value).
+    """
     if not records:
         raise ValueError("choose_master needs at least one record")
-    return min(records, key=lambda r: (r.created_at, -_filled_fields(r), r.id))
+    values = [_values(record) for record in records]
+    best = min(
+        range(len(records)),
+        key=lambda i: (values[i]["created_at"], -_filled_fields(values[i]), values[i]["id"]),
+    )
+    return records[best]
 
 
 def merge_duplicates(
@@ -118,6 +130,11 @@ def merge_duplicates(
     Matches name records by id; those records must be in the store (or added to ``uow``).
     Each loser is merged with the strongest match that involves it (its probability and
     rule go on the ``Merge`` row). Records already merged away are left as they are.
+
+    Written in bulk (``BulkWriter``: a query per table and chunk, not a statement per
+    record; versions raised and audit rows written as the unit of work writes them), so an
+    import's tens of thousands of merges cost seconds. What the session held of the records
+    written is expired (reloaded when next read).
     """
     matches = list(matches)
     if not matches:
@@ -130,39 +147,48 @@ def merge_duplicates(
             if best is None or match.match_probability > best.match_probability:
                 strongest[record_id] = match
     record_type = matches[0].record_type
-    repository = _repository(uow, record_type)
-    # No flush before each lookup: a merge only moves references *from* a loser to its
-    # master, and no record ever points at a loser anew, so what the store still holds
-    # answers "who points at this loser" exactly; the changes flush once, at the end.
-    with uow.session.no_autoflush:
-        groups = clusters(matches)
-        # One query per chunk of ids loads every record involved (then found by id in the
-        # session), and one per child table finds what points at the losers.
-        live = {
-            r.id: r
-            for r in repository.where_in("id", [i for group in groups for i in group])
-            if r.merged_into_id is None
-        }
-        planned: list[tuple[Mergeable, Mergeable]] = []
-        for group in groups:
-            records = [live[i] for i in group if i in live]
-            if len(records) < 2:
-                continue
-            master = choose_master(records)
-            planned.extend((master, record) for record in records if record.id != master.id)
-        children = _Children(uow, record_type, [loser.id for _, loser in planned])
-        merges = [
-            _merge(
-                uow,
-                master,
-                loser,
-                children,
-                strongest[loser.id].rule,
-                strongest[loser.id].match_probability,
-            )
-            for master, loser in planned
-        ]
-    uow.flush()
+    record_class = _record_class(record_type)
+    writer = BulkWriter.for_unit_of_work(uow)
+    groups = clusters(matches)
+    # A merge only moves references *from* a loser to its master, and no record ever points
+    # at a loser anew, so what the store holds answers "who points at this loser" exactly.
+    stored = writer.existing_by_id(record_type, [i for group in groups for i in group])
+    live = {i: row for i, row in stored.items() if row["merged_into_id"] is None}
+    planned: list[tuple[Mapping[str, Any], Mapping[str, Any]]] = []
+    for group in groups:
+        rows = [live[i] for i in group if i in live]
+        if len(rows) < 2:
+            continue
+        master = choose_master(rows)
+        planned.extend((master, row) for row in rows if row["id"] != master["id"])
+    if not planned:
+        return []
+    children = _Children(writer, record_class.type_name(), [loser["id"] for _, loser in planned])
+    now, by = domain.utc_now(), uow.actor
+    merges: list[domain.Merge] = []
+    moves: dict[str, list[tuple[Mapping[str, Any], dict[str, Any]]]] = defaultdict(list)
+    for master, loser in planned:
+        match = strongest[loser["id"]]
+        merge = domain.merge_records(
+            _as_record(record_class, master),
+            _as_record(record_class, loser),
+            rule=match.rule,
+            at=now,
+            by=by,
+            match_probability=match.match_probability,
+        )
+        moves[record_type].append((loser, {"merged_into_id": master["id"]}))
+        for table, field_name in children.references:
+            # The master itself may point at the loser (a parent account): leave that alone.
+            moved = [c for c in children.pointing_at(table, loser["id"]) if c["id"] != master["id"]]
+            moves[table].extend((child, {field_name: master["id"]}) for child in moved)
+            if moved:
+                merge.note_reparented(table, [child["id"] for child in moved])
+        merges.append(merge)
+    for table, changes in moves.items():
+        writer.update(table, changes)
+    writer.append("merges", [_merge_row(merge) for merge in merges])
+    _expire_written(uow, {str(row["id"]) for changes in moves.values() for row, _ in changes})
     return merges
 
 
@@ -243,67 +269,56 @@ def list_merges(
 
 
 class _Children:
-    """What points at each loser of one merge run, found with one query per child table."""
+    """What points at each loser of one merge run, as stored rows (id, version, the
+    reference): one query per child table and chunk of losers."""
 
-    def __init__(self, uow: SqlAlchemyUnitOfWork, record_type: str, loser_ids: list[str]) -> None:
-        type_name = _record_class(record_type).type_name()
-        self.by_table: dict[str, dict[str, list[Any]]] = {}
-        for table, repository_name, field_name in CHILD_REFERENCES[type_name]:
-            found = getattr(uow, repository_name).where_in(field_name, loser_ids)
-            self.by_table[table] = _grouped(found, field_name)
-        tasks = [
-            t for t in uow.tasks.where_in("related_id", loser_ids) if t.related_type == type_name
-        ]
-        self.by_table[_TASKS] = _grouped(tasks, "related_id")
+    def __init__(self, writer: BulkWriter, type_name: str, loser_ids: list[str]) -> None:
+        #: ``(table, field)`` of every reference to a record of this type, tasks last.
+        self.references = [(table, field) for table, _repo, field in CHILD_REFERENCES[type_name]]
+        self.references.append((_TASKS, "related_id"))
+        self.by_table: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for table, field_name in self.references:
+            rows = _child_rows(writer, table, field_name, loser_ids)
+            if table == _TASKS:
+                rows = [r for r in rows if r["related_type"] == type_name]
+            self.by_table[table] = _grouped(rows, field_name)
 
-    def pointing_at(self, table: str, loser_id: str) -> list[Any]:
-        """The records of ``table`` that point at ``loser_id``, oldest first."""
+    def pointing_at(self, table: str, loser_id: str) -> list[dict[str, Any]]:
+        """The rows of ``table`` that point at ``loser_id``, oldest first."""
         return self.by_table[table].get(loser_id, [])
 
 
-def _grouped(records: list[Any], field_name: str) -> dict[str, list[Any]]:
-    records.sort(key=lambda r: (getattr(r, "created_at", None) or domain.utc_now(), r.id))
-    grouped: dict[str, list[Any]] = {}
-    for record in records:
-        grouped.setdefault(getattr(record, field_name), []).append(record)
+def _child_rows(
+    writer: BulkWriter, table: str, field_name: str, loser_ids: list[str]
+) -> list[dict[str, Any]]:
+    present = metadata.tables[table].columns
+    columns = [c for c in ("id", "created_at", "related_type") if c in present]
+    return writer.rows_where_any(table, {field_name: loser_ids}, [*columns, field_name])
+
+
+def _grouped(rows: list[dict[str, Any]], field_name: str) -> dict[str, list[dict[str, Any]]]:
+    rows.sort(key=lambda r: (r.get("created_at") or domain.utc_now(), r["id"]))
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row[field_name], []).append(row)
     return grouped
 
 
-def _merge(
-    uow: SqlAlchemyUnitOfWork,
-    master: Mergeable,
-    merged: Mergeable,
-    children: _Children,
-    rule: str,
-    match_probability: float,
-) -> domain.Merge:
-    merge = domain.merge_records(
-        master,
-        merged,
-        rule=rule,
-        at=domain.utc_now(),
-        by=uow.actor,
-        match_probability=match_probability,
-    )
-    type_name = type(merged).type_name()
-    for table, _repository_name, field_name in CHILD_REFERENCES[type_name]:
-        moved = [
-            child
-            for child in children.pointing_at(table, merged.id)
-            # The master itself may point at the loser (a parent account): leave that alone.
-            if child.id != master.id
-        ]
-        for child in moved:
-            setattr(child, field_name, master.id)
-        if moved:
-            merge.note_reparented(table, [child.id for child in moved])
-    tasks = children.pointing_at(_TASKS, merged.id)
-    for task in tasks:
-        task.related_id = master.id
-    if tasks:
-        merge.note_reparented(_TASKS, [task.id for task in tasks])
-    uow.merges.add(merge)
-    return merge
+def _as_record(record_class: type[Mergeable], row: Mapping[str, Any]) -> Mergeable:
+    """A detached record with a stored row's values, for the merge's snapshot and checks."""
+    return record_class(**{f.name: row[f.name] for f in dataclasses.fields(record_class) if f.init})
+
+
+def _expire_written(uow: SqlAlchemyUnitOfWork, ids: set[str]) -> None:
+    """Expire the session's copies of the records written beside it (by id)."""
+    session = uow.session
+    for record in list(session.identity_map.values()):
+        if getattr(record, "id", None) in ids:
+            session.expire(record)
+
+
+def _merge_row(merge: domain.Merge) -> dict[str, Any]:
+    return {f.name: getattr(merge, f.name) for f in dataclasses.fields(merge)}
 
 
 def _record_class(record_type: str) -> type[Mergeable]:
@@ -331,5 +346,9 @@ def _row(record: Mergeable) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
 
 
-def _filled_fields(record: Mergeable) -> int:
-    return sum(1 for value in _row(record).values() if value not in (None, "", [], {}))
+def _values(record: Mergeable | Mapping[str, Any]) -> Mapping[str, Any]:
+    return record if isinstance(record, Mapping) else _row(record)
+
+
+def _filled_fields(values: Mapping[str, Any]) -> int:
+    return sum(1 for value in values.values() if value not in (None, "", [], {}))

@@ -102,6 +102,25 @@ def test_merge_keeps_the_oldest_moves_children_and_undo_moves_them_back(engine: 
         undo_merge(uow, merge.id)
 
 
+def test_a_merge_raises_each_written_records_version_once_and_the_session_sees_it(
+    engine: Engine,
+) -> None:
+    ids = _account_family(engine)
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        old, new, sub = (uow.accounts.get(ids[k]) for k in ("old", "new", "sub"))
+        contact = uow.contacts.get(ids["contact"])
+        before = [old.version, new.version, sub.version]
+        merge_duplicates(uow, [DuplicateMatch.of("accounts", ids["old"], ids["new"], 0.97, "x")])
+        # The records loaded before the merge read as the merge left them, in the same unit.
+        assert (new.merged_into_id, sub.parent_id, contact.account_id) == (ids["old"],) * 3
+        assert [old.version, new.version, sub.version] == [before[0], before[1] + 1, before[2] + 1]
+        sub.name = "Acme Labs GmbH"  # a later change in the same unit of work still saves
+        uow.commit()
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        stored = uow.accounts.get(ids["sub"])
+        assert (stored.name, stored.version) == ("Acme Labs GmbH", before[2] + 2)
+
+
 def test_undo_leaves_a_child_that_someone_moved_since(engine: Engine) -> None:
     ids = _account_family(engine)
     elsewhere = d.Account(name="Elsewhere")
