@@ -147,10 +147,10 @@ def _train(linker: Linker, settings: DedupeSettings, records: int, notes: list[s
             max_pairs=training.u_max_pairs, seed=training.seed
         ),
     )
-    # EM on a small input uses every pair; on a large one a bounded sample of pairs, sized
-    # from a 1% sample of the records.
-    small = records <= training.em_all_pairs_up_to
-    max_pairs, probe = (None, 1.0) if small else (training.em_max_pairs, 0.01)
+    # EM on every pair a rule makes, or on a sample of them when it makes more than
+    # em_max_pairs: counted exactly on a small input, estimated from 1% of a large one.
+    max_pairs = training.em_max_pairs
+    probe = 1.0 if records <= training.em_count_exactly_up_to else 0.01
     for keys in training.em_blocking:
         attempt(
             f"m by expectation maximisation on block_on({', '.join(keys)})",

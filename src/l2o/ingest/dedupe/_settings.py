@@ -87,16 +87,18 @@ class Training(_Frozen):
 
     ``deterministic_rules`` (keys that almost only pair true duplicates) and their assumed
     ``recall`` estimate the prior; ``u`` comes from random pairs; ``m`` from expectation
-    maximisation over the pairs each of ``em_blocking`` makes - every pair up to
-    ``em_all_pairs_up_to`` records, past that a sample of about ``em_max_pairs`` per rule
-    (on a million leads, 1e6 pairs found what 5e6 did at 60% of the time; docs/dedupe.md).
+    maximisation over the pairs each of ``em_blocking`` makes: all of them up to about
+    ``em_max_pairs``, past that a sample of that many (on a simulated company's 85,520
+    accounts, 1e6 pairs instead of every pair found the same matches in 6 s instead of 86 s;
+    docs/dedupe.md). A rule's pairs are counted exactly up to ``em_count_exactly_up_to``
+    records, past that estimated from a 1% sample of them.
     """
 
     deterministic_rules: tuple[tuple[str, ...], ...] = ()
     recall: float = Field(default=0.7, gt=0, le=1)
     u_max_pairs: float = Field(default=1e6, gt=0)
     em_blocking: tuple[tuple[str, ...], ...] = ()
-    em_all_pairs_up_to: int = Field(default=200_000, ge=0)
+    em_count_exactly_up_to: int = Field(default=200_000, ge=0)
     em_max_pairs: float = Field(default=1e6, gt=0)
     seed: int = 1
 
