@@ -89,6 +89,8 @@ CHILD_REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
 
 #: Tasks name what they are about by type and id (no foreign key); they follow merges too.
 _TASKS = "tasks"
+#: Losers per look-up of what points at them.
+_LOOKUP_CHUNK = 2_000
 
 Mergeable = domain.Account | domain.Contact | domain.Lead
 R = TypeVar("R", domain.Account, domain.Contact, domain.Lead, Mapping[str, Any])
@@ -269,7 +271,7 @@ def list_merges(
 
 
 class _Children:
-    """What points at each loser of one merge run, as stored rows (id, version, the
+    """What points at each loser of one merge run, as stored rows (id, creation time, the
     reference): one query per child table and chunk of losers."""
 
     def __init__(self, writer: BulkWriter, type_name: str, loser_ids: list[str]) -> None:
@@ -293,7 +295,12 @@ def _child_rows(
 ) -> list[dict[str, Any]]:
     present = metadata.tables[table].columns
     columns = [c for c in ("id", "created_at", "related_type") if c in present]
-    return writer.rows_where_any(table, {field_name: loser_ids}, [*columns, field_name])
+    rows: list[dict[str, Any]] = []
+    # In chunks: tens of thousands of losers are more bound values than a server takes.
+    for start in range(0, len(loser_ids), _LOOKUP_CHUNK):
+        chunk = loser_ids[start : start + _LOOKUP_CHUNK]
+        rows.extend(writer.rows_where_any(table, {field_name: chunk}, [*columns, field_name]))
+    return rows
 
 
 def _grouped(rows: list[dict[str, Any]], field_name: str) -> dict[str, list[dict[str, Any]]]:

@@ -195,3 +195,26 @@ def test_child_references_cover_every_foreign_key_to_a_mergeable_record() -> Non
         }
         listed = {(table, column) for table, _repo, column in CHILD_REFERENCES[type_name]}
         assert listed == in_store, type_name
+
+
+def test_children_of_more_losers_than_one_look_up_takes_all_move(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from l2o.services import merging
+
+    monkeypatch.setattr(merging, "_LOOKUP_CHUNK", 1)
+    leads = [
+        d.Lead(last_name="Ruiz", email="ana@acme.com", created_at=T0 + timedelta(days=i))
+        for i in range(3)
+    ]
+    touches = [d.Touchpoint(occurred_at=T0, touch_type="email", lead_id=lead.id) for lead in leads]
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        for record in (*leads, *touches):
+            uow.session.add(record)
+        uow.commit()
+    matches = [DuplicateMatch.of("leads", leads[0].id, lead.id, 0.99, "x") for lead in leads[1:]]
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        assert len(merge_duplicates(uow, matches)) == 2
+        uow.commit()
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        assert {uow.touchpoints.get(t.id).lead_id for t in touches} == {leads[0].id}
