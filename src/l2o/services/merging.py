@@ -38,7 +38,7 @@ from l2o.ingest.dedupe import (
     find_duplicates,
 )
 from l2o.store import SqlAlchemyUnitOfWork
-from l2o.store.bulk import BulkWriter
+from l2o.store.bulk import LOOKUP_CHUNK, BulkWriter
 from l2o.store.schema import metadata
 
 __all__ = [
@@ -89,8 +89,6 @@ CHILD_REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
 
 #: Tasks name what they are about by type and id (no foreign key); they follow merges too.
 _TASKS = "tasks"
-#: Losers per look-up of what points at them.
-_LOOKUP_CHUNK = 2_000
 
 Mergeable = domain.Account | domain.Contact | domain.Lead
 R = TypeVar("R", domain.Account, domain.Contact, domain.Lead, Mapping[str, Any])
@@ -297,8 +295,8 @@ def _child_rows(
     columns = [c for c in ("id", "created_at", "related_type") if c in present]
     rows: list[dict[str, Any]] = []
     # In chunks: tens of thousands of losers are more bound values than a server takes.
-    for start in range(0, len(loser_ids), _LOOKUP_CHUNK):
-        chunk = loser_ids[start : start + _LOOKUP_CHUNK]
+    for start in range(0, len(loser_ids), LOOKUP_CHUNK):
+        chunk = loser_ids[start : start + LOOKUP_CHUNK]
         rows.extend(writer.rows_where_any(table, {field_name: chunk}, [*columns, field_name]))
     return rows
 

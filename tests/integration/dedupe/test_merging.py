@@ -202,7 +202,7 @@ def test_children_of_more_losers_than_one_look_up_takes_all_move(
 ) -> None:
     from l2o.services import merging
 
-    monkeypatch.setattr(merging, "_LOOKUP_CHUNK", 1)
+    monkeypatch.setattr(merging, "LOOKUP_CHUNK", 1)
     leads = [
         d.Lead(last_name="Ruiz", email="ana@acme.com", created_at=T0 + timedelta(days=i))
         for i in range(3)
