@@ -187,7 +187,7 @@ def merge_duplicates(
         merges.append(merge)
     for table, changes in moves.items():
         writer.update(table, changes)
-    writer.append("merges", [_merge_row(merge) for merge in merges])
+    writer.append("merges", [_row(merge) for merge in merges])
     _expire_written(uow, {str(row["id"]) for changes in moves.values() for row, _ in changes})
     return merges
 
@@ -322,10 +322,6 @@ def _expire_written(uow: SqlAlchemyUnitOfWork, ids: set[str]) -> None:
             session.expire(record)
 
 
-def _merge_row(merge: domain.Merge) -> dict[str, Any]:
-    return {f.name: getattr(merge, f.name) for f in dataclasses.fields(merge)}
-
-
 def _record_class(record_type: str) -> type[Mergeable]:
     try:
         return MERGEABLE_TYPES[record_type]
@@ -347,8 +343,9 @@ def _repository(uow: SqlAlchemyUnitOfWork, record_type: str) -> Any:
     return getattr(uow, record_type)
 
 
-def _row(record: Mergeable) -> dict[str, Any]:
-    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+def _row(record: domain.Record) -> dict[str, Any]:
+    """Every field of ``record`` by name."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}  # type: ignore[arg-type]
 
 
 def _values(record: Mergeable | Mapping[str, Any]) -> Mapping[str, Any]:
