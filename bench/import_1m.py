@@ -3,13 +3,15 @@
 Run by hand (never in the test suite)::
 
     .venv/bin/python bench/import_1m.py [--leads N] [--csv-dir DIR] [--no-dedupe]
+        [--convert-here]
 
 The CSV set is generated first in a separate process (not timed, and its memory is not the
 importer's). Then, in this process: DuckDB's ``read_csv`` loads every file raw into an
 in-memory table (the floor: parsing only), and ``l2o.services.importing.import_directory``
 imports the same files into a fresh SQLite file with validation, standardization, reference
 resolution, upserts, audit rows, quarantine and (unless ``--no-dedupe``) dedupe. Reports rows
-read, seconds, rows per second, the ratio to DuckDB's time, and the peak resident memory;
+read, seconds, rows per second, the ratio to DuckDB's time, and the peak resident memory (of this
+process, and of the largest child: the one converting files ahead of the writer);
 per record type, the seconds spent reading, converting and writing its rows and the seconds
 its dedupe took (told apart by the import's progress callback and a timer around dedupe).
 """
@@ -40,8 +42,8 @@ _GENERATE = (
 )
 
 
-def _peak_rss_gib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024  # KiB on Linux
+def _peak_rss_gib(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024 / 1024  # KiB on Linux
 
 
 def duckdb_floor(directory: Path) -> tuple[float, int]:
@@ -86,6 +88,11 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=1_000_000)
     parser.add_argument("--csv-dir", type=Path, default=None, help="reuse a generated set")
     parser.add_argument("--no-dedupe", action="store_true")
+    parser.add_argument(
+        "--convert-here",
+        action="store_true",
+        help="convert the files in this process, not in a second one ahead of the writer",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -107,6 +114,7 @@ def main() -> None:
             csv_dir,
             adapter_for("neutral"),
             dedupe=None if args.no_dedupe else clock.timed_dedupe,
+            convert_ahead=False if args.convert_here else None,
             progress=clock.progress,
             chunk_rows=50_000,
         )
@@ -132,6 +140,9 @@ def main() -> None:
         f"{total.read / elapsed:,.0f} | {floor:.1f} | {elapsed / floor:.0f}x | "
         f"{_peak_rss_gib():.2f} GiB | {'no' if args.no_dedupe else 'yes'} |"
     )
+    # The largest child's peak: the process converting the files ahead of the writer (or,
+    # without --csv-dir, the one that generated the CSV set, if it was larger).
+    print(f"\nlargest child process's peak RSS: {_peak_rss_gib(resource.RUSAGE_CHILDREN):.2f} GiB")
     assert total.adds_up, "counts do not add up"
 
 

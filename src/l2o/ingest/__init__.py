@@ -22,6 +22,7 @@ The standardization functions (``standard_email``, ``standard_phone``...) live i
 ``l2o.ingest.standardize``; dedupe (``l2o.ingest.dedupe``) matches on their output.
 """
 
+from l2o.ingest.ahead import CONVERT_AHEAD_BYTES, ConversionFailed, ConvertedFiles, converted_files
 from l2o.ingest.convert import RowConverter, StagedRow, ValueFormats, insert_defaults
 from l2o.ingest.csvfile import CsvRow, detect_encoding, read_csv
 from l2o.ingest.pipeline import DEFAULT_CHUNK_ROWS, RowChunk, checked_chunks
@@ -38,10 +39,13 @@ from l2o.ingest.sources import (
 )
 
 __all__ = [
+    "CONVERT_AHEAD_BYTES",
     "DEFAULT_CHUNK_ROWS",
     "IMPORT_ORDER",
     "RECORD_SPECS",
     "SOURCES",
+    "ConversionFailed",
+    "ConvertedFiles",
     "CsvRow",
     "FieldSpec",
     "MappingError",
@@ -58,6 +62,7 @@ __all__ = [
     "ValueFormats",
     "adapter_for",
     "checked_chunks",
+    "converted_files",
     "detect_encoding",
     "insert_defaults",
     "read_csv",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from l2o.ingest.convert import RowConverter, StagedRow
 from l2o.ingest.problems import Rejection, RowProblem
@@ -35,6 +36,43 @@ class RowChunk:
     def rows_read(self) -> int:
         """Rows this chunk accounts for (accepted + refused)."""
         return len(self.accepted) + len(self.rejected)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent between processes (``l2o.ingest.ahead``): each accepted row as a tuple, and
+        # its raw cells as values under the header the rows share - a third less to pickle
+        # and unpickle than the rows themselves.
+        header = tuple(self.accepted[0].raw) if self.accepted else ()
+        rows = [
+            (
+                row.row_number,
+                row.source_id,
+                row.values,
+                row.references,
+                tuple(row.raw.values()) if tuple(row.raw) == header else row.raw,
+            )
+            for row in self.accepted
+        ]
+        return (_rebuilt_chunk, (self.record_type, header, rows, self.rejected))
+
+
+def _rebuilt_chunk(
+    record_type: str,
+    header: tuple[str, ...],
+    rows: list[tuple[int, str, dict[str, Any], dict[str, str | None], Any]],
+    rejected: list[Rejection],
+) -> RowChunk:
+    accepted = [
+        StagedRow(
+            record_type,
+            row_number,
+            source_id,
+            values,
+            references,
+            dict(zip(header, raw, strict=True)) if type(raw) is tuple else raw,
+        )
+        for row_number, source_id, values, references, raw in rows
+    ]
+    return RowChunk(record_type, accepted, rejected)
 
 
 def checked_chunks(

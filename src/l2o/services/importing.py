@@ -46,15 +46,15 @@ from l2o.engine import EngineError
 from l2o.ingest import (
     DEFAULT_CHUNK_ROWS,
     RECORD_SPECS,
+    ConvertedFiles,
     RecordSpec,
     Rejection,
     RowChunk,
-    RowConverter,
     RowProblem,
     SourceAdapter,
     SourceFile,
     StagedRow,
-    checked_chunks,
+    converted_files,
     insert_defaults,
 )
 from l2o.services.batching import collector_paused
@@ -88,6 +88,7 @@ def import_directory(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     source_name: dict[str, Any] | None = None,
     system: RevenueSystem | None = None,
+    convert_ahead: bool | None = None,
 ) -> ImportSummary:
     """Import every file ``adapter`` finds in ``directory`` as one batch; its summary.
 
@@ -96,18 +97,25 @@ def import_directory(
     With ``system`` the architecture's rules apply (stage gates on moves, lead scoring and
     stages; see the module docstring) as of ``system.now()``; the rows are written to
     ``engine`` all the same. Without it rows are written as the file gives them and the
-    summary's ``rules`` is ``None``.
+    summary's ``rules`` is ``None``. ``convert_ahead`` reads and converts the files in a
+    second process, ahead of the writing (``None``: when they are large enough to gain;
+    see :func:`l2o.ingest.converted_files`).
     """
     plan = adapter.plan(directory)
     origin = source_name or {"path": str(directory), "source": adapter.name}
     batch = domain.ImportBatch(source_system=adapter.name, source_name=json.dumps(origin))
     summary = ImportSummary(batch_id=batch.id, source_system=adapter.name)
     summary.warnings.extend(plan.warnings())
+    stored = [f for f in plan.files if BulkWriter.has_table(f.record_type)]
+    limits = {f.record_type: BulkWriter.text_limits(f.record_type) for f in stored}
     try:
-        with SqlAlchemyUnitOfWork(engine, actor=actor, source=f"import:{adapter.name}") as uow:
+        with (
+            converted_files(adapter, stored, limits, chunk_rows, ahead=convert_ahead) as files,
+            SqlAlchemyUnitOfWork(engine, actor=actor, source=f"import:{adapter.name}") as uow,
+        ):
             uow.import_batches.add(batch)
             uow.flush()
-            run = _BatchRun(uow, batch, adapter, summary, chunk_rows, progress)
+            run = _BatchRun(uow, batch, adapter, summary, files, progress)
             if system is not None:
                 run.rules = _RulesRun(system, system.now())
             for source_file in plan.files:
@@ -130,14 +138,14 @@ class _BatchRun:
         batch: domain.ImportBatch,
         adapter: SourceAdapter,
         summary: ImportSummary,
-        chunk_rows: int,
+        files: ConvertedFiles,
         progress: ImportProgress | None,
     ) -> None:
         self.uow = uow
         self.batch = batch
         self.adapter = adapter
         self.summary = summary
-        self.chunk_rows = chunk_rows
+        self.files = files
         self.progress = progress
         self.writer = BulkWriter.for_unit_of_work(uow)
         self.references = ReferenceResolver(self.writer, adapter.name)
@@ -183,9 +191,7 @@ class _BatchRun:
             )
             return
         spec = RECORD_SPECS[record_type]
-        limits = self.writer.text_limits(record_type)
-        converter = RowConverter(spec, self.adapter.formats, limits)
-        chunks = checked_chunks(self.adapter, source_file, converter, self.chunk_rows)
+        chunks = self.files.chunks(source_file)
         if spec.self_references:
             # A row may point at a later row of the same file: check the file whole.
             chunks = iter([_whole(record_type, chunks)])
@@ -206,7 +212,7 @@ class _BatchRun:
             inserted_ids.extend(chunk_ids)
             if self.progress is not None:
                 self.progress(record_type, chunk.rows_read)
-        del chunks, converter  # what the converter remembered is not needed by dedupe
+        del chunks  # what the converter remembered is not needed by dedupe
         if dedupe is not None and inserted_ids:
             # Reading a million records back and merging tens of thousands: the same piles
             # of live objects as a chunk's, and as little garbage in cycles.
