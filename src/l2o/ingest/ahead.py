@@ -90,6 +90,8 @@ class _ConvertedAhead(ConvertedFiles):
         # then holds a part's rows as objects, not a whole chunk's (a few hundred MiB).
         self._send_rows = -(-self.chunk_rows // -(-self.chunk_rows // SENT_ROWS))
         job = (self.adapter, self.files, dict(self.text_limits), self._send_rows)
+        # Before the process starts: an adapter that cannot be sent is converted here.
+        job_bytes = pickle.dumps(job, pickle.HIGHEST_PROTOCOL)
         read_end, write_end = os.pipe()
         try:
             self._process = subprocess.Popen(
@@ -98,12 +100,15 @@ class _ConvertedAhead(ConvertedFiles):
                 pass_fds=(write_end,),
                 env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
             )
+        except BaseException:
+            os.close(read_end)
+            raise
         finally:
             os.close(write_end)  # the child's end: its exit then reads as the pipe's end
         self._receiver = Connection(read_end, writable=False)
         assert self._process.stdin is not None
         with self._process.stdin as job_input:
-            job_input.write(pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
+            job_input.write(job_bytes)
         self._next_file = 0
 
     def chunks(self, source_file: SourceFile) -> Iterator[RowChunk]:
@@ -160,14 +165,22 @@ def converted_files(
     """The chunks of ``files`` (each record type's store text limits in ``text_limits``).
 
     ``ahead``: convert in a second process, ahead of the writer; ``None`` (the default)
-    does so when the files add up to :data:`CONVERT_AHEAD_BYTES` or more.
+    does so when the files add up to :data:`CONVERT_AHEAD_BYTES` or more. Where no second
+    process can be had (an adapter that cannot be pickled, no interpreter to start), the
+    files are converted here all the same.
     """
     if ahead is None:
         ahead = sum(_size(source_file) for source_file in files) >= CONVERT_AHEAD_BYTES
     if not ahead or not files:
         yield ConvertedFiles(adapter, files, text_limits, chunk_rows)
         return
-    converted = _ConvertedAhead(adapter, files, text_limits, chunk_rows)
+    try:
+        converted = _ConvertedAhead(adapter, files, text_limits, chunk_rows)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        # No second process to be had (an adapter that cannot be sent to one, no interpreter
+        # to start): the same chunks, converted here.
+        yield ConvertedFiles(adapter, files, text_limits, chunk_rows)
+        return
     try:
         yield converted
     finally:

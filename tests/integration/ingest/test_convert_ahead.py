@@ -150,3 +150,17 @@ def test_small_batches_are_converted_in_process(company_dir: Path, tmp_path: Pat
         assert not hasattr(converted, "_process")
         chunks = list(converted.chunks(files[0]))
     assert sum(chunk.rows_read for chunk in chunks) > 0
+
+
+def test_an_adapter_that_cannot_be_sent_is_converted_here(
+    company_dir: Path, tmp_path: Path
+) -> None:
+    folder = _mangled_company(company_dir, tmp_path / "crm")
+    adapter = adapter_for("neutral")
+    adapter.hook = lambda row: row  # type: ignore[attr-defined]  # lambdas do not pickle
+    files = _files(folder)
+    limits = {f.record_type: BulkWriter.text_limits(f.record_type) for f in files}
+    with converted_files(adapter, files, limits, ahead=True) as converted:
+        assert not hasattr(converted, "_process")
+        rows = sum(chunk.rows_read for chunk in converted.chunks(files[0]))
+    assert rows == sum(1 for _ in (folder / files[0].path.name).open()) - 1
