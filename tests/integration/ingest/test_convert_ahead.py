@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pickle
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from l2o.ingest import (
     SourceFile,
     StagedRow,
     adapter_for,
-    ahead,
     converted_files,
 )
 from l2o.ingest.problems import Rejection
@@ -166,38 +164,3 @@ def test_an_adapter_that_cannot_be_sent_is_converted_here(
         assert not hasattr(converted, "_process")
         rows = sum(chunk.rows_read for chunk in converted.chunks(files[0]))
     assert rows == sum(1 for _ in (folder / files[0].path.name).open()) - 1
-
-
-def test_an_interrupted_import_stops_the_converting_process_and_writes_nothing(
-    engine: Engine, company_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = _mangled_company(company_dir, tmp_path / "crm")
-    started: list[subprocess.Popen[bytes]] = []
-    popen = ahead.subprocess.Popen
-
-    def recorded(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
-        started.append(popen(*args, **kwargs))
-        return started[-1]
-
-    monkeypatch.setattr(ahead.subprocess, "Popen", recorded)
-    done: list[str] = []
-
-    def interrupt_on_third_file(record_type: str, rows: int) -> None:
-        done.append(record_type)
-        if len(set(done)) == 3:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        import_directory(
-            engine,
-            folder,
-            adapter_for("neutral"),
-            progress=interrupt_on_third_file,
-            convert_ahead=True,
-            chunk_rows=100,
-        )
-    (process,) = started
-    assert process.poll() is not None  # stopped and waited for
-    with engine.connect() as connection:
-        leads = connection.scalar(sa.select(sa.func.count()).select_from(metadata.tables["leads"]))
-    assert leads == 0

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import shutil
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from l2o import domain
-from l2o.ingest import adapter_for
+from l2o.ingest import adapter_for, ahead
 from l2o.services.import_dedupe import dedupe_imported
 from l2o.services.importing import import_directory
 from l2o.store import SqlAlchemyUnitOfWork
@@ -99,8 +101,19 @@ def test_changed_value_updates_and_audits_only_that_field(
     assert trail[1].source == "import:neutral"
 
 
-def test_interrupted_import_leaves_the_store_as_it_was(engine: Engine, company_dir: Path) -> None:
+@pytest.mark.parametrize("convert_ahead", [False, True], ids=["converted_here", "ahead"])
+def test_interrupted_import_leaves_the_store_as_it_was(
+    engine: Engine, company_dir: Path, convert_ahead: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = _row_counts(engine)
+    started: list[subprocess.Popen[bytes]] = []
+    popen = ahead.subprocess.Popen
+
+    def recorded(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(ahead.subprocess, "Popen", recorded)
     done: list[str] = []
 
     def interrupt_on_third_file(record_type: str, rows: int) -> None:
@@ -110,8 +123,15 @@ def test_interrupted_import_leaves_the_store_as_it_was(engine: Engine, company_d
 
     with pytest.raises(KeyboardInterrupt):
         import_directory(
-            engine, company_dir, adapter_for("neutral"), progress=interrupt_on_third_file
+            engine,
+            company_dir,
+            adapter_for("neutral"),
+            progress=interrupt_on_third_file,
+            convert_ahead=convert_ahead,
         )
+    # A process converting the files ahead was stopped with the import, and waited for.
+    assert len(started) == int(convert_ahead)
+    assert all(process.poll() is not None for process in started)
     assert _row_counts(engine) == before
     with SqlAlchemyUnitOfWork(engine) as uow:
         (batch,) = uow.import_batches.list()
