@@ -1,11 +1,11 @@
 """The second process of :func:`l2o.ingest.converted_files`: converts a batch's files ahead.
 
 Run as ``python -m l2o.ingest.convert_process FD``: reads its job (adapter, files, text
-limits, chunk size) pickled from standard input, and sends down the pipe ``FD`` each file's
-chunks as ``(file index, RowChunk)``, then ``(file index, None)`` at the file's end - or
-``("failed", traceback)`` if converting failed. A thread sends, so converting runs up to
-``AHEAD_BYTES`` of pickled chunks ahead of the writer. A writer that stops closes its end, and the
-next send ends this process.
+limits, rows per part) pickled from standard input, and sends down the pipe ``FD`` each
+file's rows in parts, as ``(file index, RowChunk)``, then ``(file index, None)`` at the
+file's end - or ``("failed", traceback)`` if converting failed. A thread sends, so
+converting runs up to ``AHEAD_BYTES`` of pickled parts ahead of the writer. A writer that
+stops closes its end of the pipe, and the next send ends this process.
 """
 
 from __future__ import annotations
