@@ -76,7 +76,11 @@ local function now_us()
 end
 
 local token, tag, idempotent = nil, nil, false
-local counter, thread_no = 0, 0
+local counter = 0
+-- ``thread_no`` is a global: ``setup`` sets it in each thread's state (``thread:set``), where
+-- a local of that name would hide it (every thread would be 0: the same keys, and every
+-- connection due at the same moments - bursts, not a paced load).
+thread_no = 0
 local countries = {"US", "GB", "DE", "CA", "FR", "BR", "NL", "US"}
 local titles = {"Head of Data", "VP Sales", "Analyst", "CTO", "Marketing Manager"}
 local threads = {}
