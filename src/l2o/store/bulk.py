@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -499,9 +500,13 @@ def _json_text(slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 def _columns(
     rows: Sequence[Mapping[str, Any]], names: Sequence[str] | None = None
-) -> dict[str, list[Any]]:
-    """``rows`` (each with the same keys) as one list of values per key (of ``names``)."""
-    return {name: [row[name] for row in rows] for name in (rows[0] if names is None else names)}
+) -> dict[str, Sequence[Any]]:
+    """``rows`` (each with the same keys) as one sequence of values per key (of ``names``):
+    each row's values taken at once and the rows turned into columns, in C."""
+    keys = tuple(rows[0] if names is None else names)
+    if len(keys) == 1:  # one key: ``itemgetter`` gives the value itself, not a tuple of one
+        return {keys[0]: [row[keys[0]] for row in rows]}
+    return dict(zip(keys, zip(*map(operator.itemgetter(*keys), rows), strict=True), strict=True))
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
