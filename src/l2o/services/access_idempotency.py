@@ -1,17 +1,124 @@
-"""Idempotency keys as use cases: find, claim, complete and release one, each in its own
-transaction (the API's request guard calls them around the request it protects).
+"""Idempotency keys as use cases: claim, complete and release them, many in one transaction.
 
-A request with a new key costs two transactions: :func:`claim_or_find` (which reads the
-stored request only when the key is taken) and :func:`complete_key`."""
+The API's request guard claims a POST's key before the request runs and stores its response
+(or releases the key) after. Requests arrive together, so their keys are settled together:
+:func:`settle_keys` runs a group of operations in one transaction, in order, and gives each
+its own result - a claim ``None`` (claimed: answer the request) or what the key holds, a
+completion or release ``None``, or the exception that operation alone raised. A group whose
+transaction fails is settled again one operation at a time, so only the operation at fault
+gets the error. ``claim_key``, ``claim_or_find``, ``complete_key`` and ``release_key`` are
+groups of one.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
 from l2o.store.access import IdempotencyKeys, StoredResponse
 
-__all__ = ["claim_key", "claim_or_find", "complete_key", "find_key", "release_key"]
+__all__ = [
+    "KeyClaim",
+    "KeyCompletion",
+    "KeyOperation",
+    "KeyRelease",
+    "claim_key",
+    "claim_or_find",
+    "complete_key",
+    "find_key",
+    "release_key",
+    "settle_keys",
+]
+
+
+@dataclass(frozen=True)
+class KeyClaim:
+    """Claim ``key`` for a request (``method``, ``path``, ``fingerprint`` of its body)."""
+
+    scope: str
+    key: str
+    fingerprint: str
+    method: str
+    path: str
+
+
+@dataclass(frozen=True)
+class KeyCompletion:
+    """Store the response given to the request holding ``key``."""
+
+    scope: str
+    key: str
+    status_code: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class KeyRelease:
+    """Forget ``key`` so a retry runs the request again."""
+
+    scope: str
+    key: str
+
+
+KeyOperation = KeyClaim | KeyCompletion | KeyRelease
+#: What an operation comes to: a claim's ``None`` or stored response, else ``None``; or the
+#: exception the operation raised.
+KeyResult = StoredResponse | None | Exception
+
+
+def settle_keys(
+    engine: Engine,
+    operations: Sequence[KeyOperation],
+    *,
+    turn: Callable[[], AbstractContextManager[object]] | None = None,
+) -> list[KeyResult]:
+    """Run ``operations`` in one transaction, in order; each one's result. ``turn``, when
+    given, is held around each transaction (the API's worker processes take turns writing
+    to SQLite)."""
+    hold = turn or nullcontext
+    try:
+        with hold(), engine.begin() as conn:
+            keys = IdempotencyKeys(conn)
+            return [_settle(keys, operation) for operation in operations]
+    except Exception as exc:
+        if len(operations) == 1:
+            return [exc]
+    return [settle_keys(engine, [operation], turn=turn)[0] for operation in operations]
+
+
+def _settle(keys: IdempotencyKeys, operation: KeyOperation) -> StoredResponse | None:
+    if isinstance(operation, KeyCompletion):
+        keys.complete(
+            operation.scope,
+            operation.key,
+            status_code=operation.status_code,
+            headers=operation.headers,
+            body=operation.body,
+        )
+        return None
+    if isinstance(operation, KeyRelease):
+        keys.release(operation.scope, operation.key)
+        return None
+    # A key released between the claim and the look-up (its request failed) is claimed
+    # again; released again meanwhile, it is reported as still being answered (a retry
+    # will get it).
+    for _ in range(2):
+        if keys.claim(
+            operation.scope,
+            operation.key,
+            fingerprint=operation.fingerprint,
+            method=operation.method,
+            path=operation.path,
+        ):
+            return None
+        stored = keys.find(operation.scope, operation.key)
+        if stored is not None:
+            return stored
+    return StoredResponse(operation.fingerprint, operation.method, operation.path, None, {}, b"")
 
 
 def find_key(engine: Engine, scope: str, key: str) -> StoredResponse | None:
@@ -20,47 +127,35 @@ def find_key(engine: Engine, scope: str, key: str) -> StoredResponse | None:
         return IdempotencyKeys(conn).find(scope, key)
 
 
-def claim_key(
-    engine: Engine, scope: str, key: str, fingerprint: str, method: str, path: str
-) -> bool:
-    """Claim ``key`` for a request; ``False`` when another request claimed it first."""
-    try:
-        with engine.begin() as conn:
-            IdempotencyKeys(conn).claim(
-                scope, key, fingerprint=fingerprint, method=method, path=path
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
 def claim_or_find(
     engine: Engine, scope: str, key: str, fingerprint: str, method: str, path: str
 ) -> StoredResponse | None:
     """Claim ``key`` for a request: ``None`` when claimed (answer the request), else what is
-    stored under it - the earlier request and, once given, its response. A key released
-    between the claim and the look-up (its request failed) is claimed again; released
-    again meanwhile, it is reported as still being answered (a retry will get it)."""
-    for _ in range(2):
-        if claim_key(engine, scope, key, fingerprint, method, path):
-            return None
-        stored = find_key(engine, scope, key)
-        if stored is not None:
-            return stored
-    return StoredResponse(fingerprint, method, path, None, {}, b"")
+    stored under it - the earlier request and, once given, its response."""
+    return _one(engine, KeyClaim(scope, key, fingerprint, method, path))
+
+
+def claim_key(
+    engine: Engine, scope: str, key: str, fingerprint: str, method: str, path: str
+) -> bool:
+    """Claim ``key`` for a request; ``False`` when another request claimed it first."""
+    return claim_or_find(engine, scope, key, fingerprint, method, path) is None
 
 
 def complete_key(
     engine: Engine, scope: str, key: str, status_code: int, headers: dict[str, str], body: bytes
 ) -> None:
     """Store the response to the request holding ``key``."""
-    with engine.begin() as conn:
-        IdempotencyKeys(conn).complete(
-            scope, key, status_code=status_code, headers=headers, body=body
-        )
+    _one(engine, KeyCompletion(scope, key, status_code, headers, body))
 
 
 def release_key(engine: Engine, scope: str, key: str) -> None:
     """Forget ``key`` so a retry runs the request again."""
-    with engine.begin() as conn:
-        IdempotencyKeys(conn).release(scope, key)
+    _one(engine, KeyRelease(scope, key))
+
+
+def _one(engine: Engine, operation: KeyOperation) -> StoredResponse | None:
+    (result,) = settle_keys(engine, [operation])
+    if isinstance(result, Exception):
+        raise result
+    return result

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from l2o.domain import new_id, utc_now
@@ -160,18 +161,27 @@ class IdempotencyKeys:
             bytes(row.body or b""),
         )
 
-    def claim(self, scope: str, key: str, *, fingerprint: str, method: str, path: str) -> None:
-        """Record that a request with ``key`` is being answered (``IntegrityError`` if taken)."""
-        self._conn.execute(
-            idempotency_keys.insert().values(
-                scope=scope,
-                key=key,
-                fingerprint=fingerprint,
-                method=method,
-                path=path,
-                created_at=utc_now(),
-            )
+    def claim(self, scope: str, key: str, *, fingerprint: str, method: str, path: str) -> bool:
+        """Record that a request with ``key`` is being answered; ``False`` (and nothing
+        written) when the key is taken - by a committed request, or on a server by one
+        committing meanwhile, which this waits for."""
+        values = {
+            "scope": scope,
+            "key": key,
+            "fingerprint": fingerprint,
+            "method": method,
+            "path": path,
+            "created_at": utc_now(),
+        }
+        dialect = self._conn.dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(idempotency_keys)
+            .values(values)
+            .on_conflict_do_nothing()
+            .returning(idempotency_keys.c.key)
         )
+        return self._conn.execute(statement).first() is not None
 
     def complete(
         self, scope: str, key: str, *, status_code: int, headers: dict[str, str], body: bytes

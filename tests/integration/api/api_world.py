@@ -105,3 +105,20 @@ def signed(event: dict[str, Any], message_id: str) -> tuple[bytes, dict[str, str
 
 def auth(token: str, **headers: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", **headers}
+
+
+#: The SDRs the example spec's lead pools name, by e-mail: a store needs them as users before
+#: it can route a lead.
+SDRS = (
+    "maya.chen@northwind.example",
+    "luis.ortiz@northwind.example",
+    "priya.nair@northwind.example",
+)
+
+
+def add_sdrs(engine: Engine) -> set[str]:
+    """Add the spec's SDRs as users (role rep); their user ids."""
+    return {
+        add_user(engine, name=email, access_role="rep", email=email, coverage_role=d.UserRole.SDR)
+        for email in SDRS
+    }

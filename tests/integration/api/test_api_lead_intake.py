@@ -10,32 +10,21 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
-from api_world import EXAMPLES, World, auth
+from api_world import EXAMPLES, World, add_sdrs, auth
 from sqlalchemy.engine import Engine
 
 from l2o import domain as d
 from l2o.entrypoints.api import create_api
 from l2o.entrypoints.api import lead_intake as intake_module
 from l2o.entrypoints.api.config import ApiSettings
+from l2o.entrypoints.api.grouping import StoreTurns
 from l2o.entrypoints.api.principals import KnownPrincipals
 from l2o.services import access_idempotency as idempotency
-from l2o.services.access import add_user
 from l2o.services.bootstrap import RevenueSystem
+from l2o.store.access import IdempotencyKeys
 from l2o.store.schema import users
 
 SPEC = EXAMPLES / "revenue-machine.yaml"
-SDRS = (
-    "maya.chen@northwind.example",
-    "luis.ortiz@northwind.example",
-    "priya.nair@northwind.example",
-)
-
-
-def _add_sdrs(engine: Engine) -> set[str]:
-    return {
-        add_user(engine, name=email, access_role="rep", email=email, coverage_role=d.UserRole.SDR)
-        for email in SDRS
-    }
 
 
 async def _post_together(
@@ -53,7 +42,7 @@ async def _post_together(
 def test_leads_posted_together_are_stored_together_each_with_its_own_answer(
     engine: Engine, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sdrs = _add_sdrs(engine)
+    sdrs = add_sdrs(engine)
     groups: list[int] = []
     real_add_leads = intake_module.add_leads
 
@@ -92,7 +81,7 @@ def test_leads_posted_together_are_stored_together_each_with_its_own_answer(
 def test_a_lead_that_fails_in_a_group_fails_alone(
     engine: Engine, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _add_sdrs(engine)
+    add_sdrs(engine)
     system = RevenueSystem.build(SPEC, engine, source="api")
     real_add_lead = intake_module.add_lead
 
@@ -143,7 +132,7 @@ def test_a_deactivated_user_is_refused_once_the_remembered_principal_expires(
 def test_a_repeated_idempotent_lead_post_stores_one_lead(
     engine: Engine, world: World, tmp_path: Path
 ) -> None:
-    _add_sdrs(engine)
+    add_sdrs(engine)
     app = create_api(engine, spec=SPEC, settings=ApiSettings(data_dir=tmp_path / "data"))
     body: dict[str, object] = {"last_name": "Once", "country": "US"}
 
@@ -166,7 +155,7 @@ def test_a_repeated_idempotent_lead_post_stores_one_lead(
 def test_concurrent_posts_with_one_idempotency_key_store_one_lead(
     engine: Engine, world: World, tmp_path: Path
 ) -> None:
-    _add_sdrs(engine)
+    add_sdrs(engine)
     app = create_api(engine, spec=SPEC, settings=ApiSettings(data_dir=tmp_path / "data"))
     body: dict[str, object] = {"last_name": "Racing", "country": "US"}
     headers = auth(world.tokens["admin"], **{"Idempotency-Key": "lead-race"})
@@ -207,25 +196,25 @@ def test_a_key_released_while_it_is_looked_up_is_claimed_again(
     assert held.in_progress
     assert held.fingerprint == "f1"
 
-    real_find = idempotency.find_key
+    real_find = IdempotencyKeys.find
 
-    def released_first(engine_: Engine, scope: str, key: str) -> object:
-        idempotency.release_key(engine_, scope, key)  # its request failed meanwhile
-        return real_find(engine_, scope, key)
+    def released_first(keys: IdempotencyKeys, scope: str, key: str) -> object:
+        keys.release(scope, key)  # its request failed meanwhile
+        return real_find(keys, scope, key)
 
-    monkeypatch.setattr(idempotency, "find_key", released_first)
+    monkeypatch.setattr(IdempotencyKeys, "find", released_first)
     assert idempotency.claim_or_find(engine, owner, "k-held", "f2", "POST", "/leads") is None
-    monkeypatch.setattr(idempotency, "find_key", real_find)
+    monkeypatch.setattr(IdempotencyKeys, "find", real_find)
     mine = idempotency.claim_or_find(engine, owner, "k-held", "f3", "POST", "/leads")
     assert mine is not None
     assert mine.fingerprint == "f2"
 
 
 def test_worker_processes_take_turns_on_sqlite_only(engine: Engine) -> None:
-    turns = intake_module.StoreTurns.for_store(engine)
+    turns = StoreTurns.for_store(engine)
     if engine.dialect.name == "sqlite":
         # Two groups committing at once would both read the pools' state: they take turns.
-        assert isinstance(turns, intake_module.StoreTurns)
+        assert isinstance(turns, StoreTurns)
     else:
         # A server's batch locks the pools' state row itself (FOR UPDATE) when it routes.
         assert turns is None

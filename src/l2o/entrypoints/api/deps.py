@@ -19,7 +19,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
 from l2o.entrypoints.api.config import ApiSettings
-from l2o.entrypoints.api.lead_intake import LeadIntake, StoreTurns
+from l2o.entrypoints.api.grouping import StoreTurns
+from l2o.entrypoints.api.key_ledger import KeyLedger
+from l2o.entrypoints.api.lead_intake import LeadIntake
 from l2o.entrypoints.api.principals import KnownPrincipals
 from l2o.entrypoints.api.problems import ProblemError
 from l2o.services.access import Principal, allowed, visible_owner_ids
@@ -40,7 +42,8 @@ __all__ = [
 @dataclass
 class ApiContext:
     """The store, the settings, (built on first use) the revenue services' composition root,
-    the principals of recently seen tokens and the intake that stores new leads in groups."""
+    the principals of recently seen tokens, the intake that stores new leads in groups and
+    the ledger that settles idempotency keys in groups."""
 
     engine: Engine
     settings: ApiSettings
@@ -50,14 +53,15 @@ class ApiContext:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     principals: KnownPrincipals = field(init=False)
     leads: LeadIntake = field(init=False)
+    keys: KeyLedger = field(init=False)
 
     def __post_init__(self) -> None:
         self.principals = KnownPrincipals(self.engine, ttl=self.settings.token_cache_seconds)
+        turns = StoreTurns.for_store(self.engine)
         self.leads = LeadIntake(
-            self.system,
-            turns=StoreTurns.for_store(self.engine),
-            window=self.settings.lead_group_window_ms / 1000,
+            self.system, turns=turns, window=self.settings.lead_group_window_ms / 1000
         )
+        self.keys = KeyLedger(self.engine, turns=turns)
 
     def system(self) -> RevenueSystem:
         """The spec's compiled rules over the store (loaded once; ``SpecError`` if unusable)."""

@@ -13,8 +13,9 @@ same method, path and body gets that stored response again, without running the 
 twice; the same key with a different request is refused (422, rule ``idempotency.mismatch``);
 while the first is still being answered, another with its key gets 409. Keys are kept per
 token owner, so two clients cannot collide. A 5xx answer is not stored: a retry may succeed.
-A request with a new key costs two transactions besides its own: claiming the key (which
-reads what the key holds only when it is taken) and storing the response.
+A request with a new key costs two writes besides its own: claiming the key (which reads
+what the key holds only when it is taken) and storing the response; the keys of requests
+arriving together are settled in one transaction (``KeyLedger``).
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ import hashlib
 import json
 from typing import Any
 
-import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from l2o.services.access_idempotency import claim_or_find, complete_key, release_key
+from l2o.services.access_idempotency import KeyClaim, KeyCompletion, KeyRelease
 
 __all__ = ["RequestGuards"]
 
@@ -103,7 +103,7 @@ class RequestGuards:
         headers: dict[str, str],
         body: bytes,
     ) -> None:
-        engine = self.context.engine
+        ledger = self.context.keys
         if len(key) > 255:
             await _problem(
                 send,
@@ -123,9 +123,7 @@ class RequestGuards:
         fingerprint = hashlib.sha256(
             b"\n".join([scope["method"].encode(), path.encode(), body])
         ).hexdigest()
-        stored = await anyio.to_thread.run_sync(
-            lambda: claim_or_find(engine, owner, key, fingerprint, scope["method"], path)
-        )
+        stored = await ledger.settle(KeyClaim(owner, key, fingerprint, scope["method"], path))
         if stored is not None:
             if stored.fingerprint != fingerprint:
                 await _problem(
@@ -160,20 +158,18 @@ class RequestGuards:
         try:
             await self.app(scope, receive, capture)
         except BaseException:
-            await anyio.to_thread.run_sync(release_key, engine, owner, key)
+            await ledger.settle(KeyRelease(owner, key))
             raise
         status = int(captured["status"])
         if status >= 500 or status == 401:
-            await anyio.to_thread.run_sync(release_key, engine, owner, key)
+            await ledger.settle(KeyRelease(owner, key))
             return
         kept = {
             k.decode("latin-1"): v.decode("latin-1")
             for k, v in captured["headers"]
             if k.lower() in (b"content-type", b"location")
         }
-        await anyio.to_thread.run_sync(
-            lambda: complete_key(engine, owner, key, status, kept, bytes(captured["body"]))
-        )
+        await ledger.settle(KeyCompletion(owner, key, status, kept, bytes(captured["body"])))
 
 
 async def _owner_of(principals: Any, headers: dict[str, str]) -> str | None:
