@@ -11,8 +11,8 @@ in-memory table (the floor: parsing only), and ``l2o.services.importing.import_d
 imports the same files into a fresh SQLite file with validation, standardization, reference
 resolution, upserts, audit rows, quarantine and (unless ``--no-dedupe``) dedupe. Reports rows
 read, seconds, rows per second, the ratio to DuckDB's time, the peak resident memory of this
-process, of the largest child (the one converting files ahead of the writer) and of both at
-once (sampled every half second); per record type, the seconds spent reading, converting and
+process, of the process converting files ahead of the writer (its own) and of both at once
+(both sampled every half second); per record type, the seconds spent reading, converting and
 writing its rows and the seconds its dedupe took (told apart by the import's progress
 callback and a timer around dedupe).
 """
@@ -45,8 +45,8 @@ _GENERATE = (
 )
 
 
-def _peak_rss_gib(who: int = resource.RUSAGE_SELF) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024 / 1024  # KiB on Linux
+def _peak_rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024  # KiB on Linux
 
 
 def duckdb_floor(directory: Path) -> tuple[float, int]:
@@ -65,37 +65,56 @@ def duckdb_floor(directory: Path) -> tuple[float, int]:
 
 
 class MemorySampler(threading.Thread):
-    """The most resident memory this process and its children held at once (Linux /proc),
-    sampled every half second while the import runs."""
+    """The most resident memory this process and its children held at once, and the most
+    any child held itself (Linux /proc), sampled every half second while the import runs.
+
+    A child's own peak is its ``VmHWM``, the high-water mark of the program it runs. Not
+    ``getrusage(RUSAGE_CHILDREN)``: that counts the memory a child shared with this process
+    between being forked and starting its program, so it reports about this process's size
+    at the moment it started a child.
+    """
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.peak_kib = 0
+        self.child_peak_kib = 0
         self.done = threading.Event()
 
     def run(self) -> None:
+        me = os.getpid()
         while not self.done.wait(0.5):
-            self.peak_kib = max(self.peak_kib, _tree_rss_kib(os.getpid()))
+            tree = _tree(me)
+            self.peak_kib = max(self.peak_kib, sum(_status_kib(pid, "VmRSS") for pid in tree))
+            for child in tree[1:]:
+                self.child_peak_kib = max(self.child_peak_kib, _status_kib(child, "VmHWM"))
 
-    def stop(self) -> float:
-        """Stop sampling; the peak in GiB."""
+    def stop(self) -> tuple[float, float]:
+        """Stop sampling; the peaks in GiB: all at once, and the largest child's own."""
         self.done.set()
         self.join()
-        return self.peak_kib / 1024 / 1024
+        return self.peak_kib / 1024 / 1024, self.child_peak_kib / 1024 / 1024
 
 
-def _tree_rss_kib(pid: int) -> int:
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, itself first."""
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
-        rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
         children = [
             int(child)
             for task in os.listdir(f"/proc/{pid}/task")
             for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split()
         ]
+    except OSError:  # it has ended
+        return []
+    return [pid, *(d for child in children for d in _tree(child))]
+
+
+def _status_kib(pid: int, field: str) -> int:
+    """A memory figure of ``/proc/PID/status`` in KiB (0 if the process has ended)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        return next(int(line.split()[1]) for line in status.splitlines() if line.startswith(field))
     except (OSError, StopIteration):
         return 0
-    return rss + sum(_tree_rss_kib(child) for child in children)
 
 
 class PhaseClock:
@@ -158,7 +177,7 @@ def main() -> None:
             chunk_rows=50_000,
         )
         elapsed = time.perf_counter() - start
-        together = memory.stop()
+        together, child_peak = memory.stop()
         engine.dispose()
 
     total = summary.total
@@ -180,11 +199,10 @@ def main() -> None:
         f"{total.read / elapsed:,.0f} | {floor:.1f} | {elapsed / floor:.0f}x | "
         f"{_peak_rss_gib():.2f} GiB | {'no' if args.no_dedupe else 'yes'} |"
     )
-    # The largest child's peak: the process converting the files ahead of the writer (or,
-    # without --csv-dir, the one that generated the CSV set, if it was larger).
+    # The child sampled while the import ran: the process converting the files ahead.
     print(
-        f"\nlargest child process's peak RSS: {_peak_rss_gib(resource.RUSAGE_CHILDREN):.2f} GiB; "
-        f"this process and its children at once, at most: {together:.2f} GiB (sampled)"
+        f"\nthe converting process's own peak RSS: {child_peak:.2f} GiB; this process and its "
+        f"children at once, at most: {together:.2f} GiB (both sampled)"
     )
     assert total.adds_up, "counts do not add up"
 
