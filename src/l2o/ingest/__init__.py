@@ -22,9 +22,16 @@ The standardization functions (``standard_email``, ``standard_phone``...) live i
 ``l2o.ingest.standardize``; dedupe (``l2o.ingest.dedupe``) matches on their output.
 """
 
-from l2o.ingest.ahead import CONVERT_AHEAD_BYTES, ConversionFailed, ConvertedFiles, converted_files
+from l2o.ingest.ahead import (
+    CONVERT_AHEAD_BYTES,
+    Chunk,
+    ConversionFailed,
+    ConvertedFiles,
+    converted_files,
+)
 from l2o.ingest.convert import RowConverter, StagedRow, ValueFormats, insert_defaults
 from l2o.ingest.csvfile import CsvRow, detect_encoding, read_csv
+from l2o.ingest.insert_chunk import InsertChunk
 from l2o.ingest.pipeline import DEFAULT_CHUNK_ROWS, RowChunk, checked_chunks
 from l2o.ingest.problems import Rejection, RowProblem
 from l2o.ingest.records import IMPORT_ORDER, RECORD_SPECS, FieldSpec, RecordSpec, record_spec
@@ -44,10 +51,12 @@ __all__ = [
     "IMPORT_ORDER",
     "RECORD_SPECS",
     "SOURCES",
+    "Chunk",
     "ConversionFailed",
     "ConvertedFiles",
     "CsvRow",
     "FieldSpec",
+    "InsertChunk",
     "MappingError",
     "NeutralRow",
     "RecordSpec",

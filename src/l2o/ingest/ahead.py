@@ -2,7 +2,8 @@
 
 Reading a CSV row and checking and standardizing its values (``checked_chunks``) is about
 a quarter of a large import's time, all of it Python on one core, while the writer waits.
-``converted_files`` hands the writer each planned file's ``RowChunk``s in order, either
+``converted_files`` hands the writer each planned file's ``RowChunk``s in order (or, for a
+file whose records the caller knows are all new, ``InsertChunk``s: ready to insert), either
 converted as they are asked for (small batches: a second process would cost more than it
 saves) or by a second process that works through the files ahead of the writer and sends
 its rows as they are done, so converting the next chunk overlaps writing this one::
@@ -27,17 +28,27 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any
 
 from l2o.ingest.convert import RowConverter
+from l2o.ingest.insert_chunk import InsertChunk
 from l2o.ingest.pipeline import DEFAULT_CHUNK_ROWS, RowChunk, checked_chunks
 from l2o.ingest.records import RECORD_SPECS
 from l2o.ingest.sources.base import SourceAdapter, SourceFile
 
-__all__ = ["CONVERT_AHEAD_BYTES", "ConversionFailed", "ConvertedFiles", "converted_files"]
+__all__ = [
+    "CONVERT_AHEAD_BYTES",
+    "Chunk",
+    "ConversionFailed",
+    "ConvertedFiles",
+    "converted_files",
+]
+
+#: A file's checked rows: as rows, or as new records ready to insert (``InsertChunk``).
+Chunk = RowChunk | InsertChunk
 
 #: Files of at least this many bytes in all are converted in a second process (about
 #: 25,000 leads); below it, starting the process (a second interpreter importing the
@@ -65,15 +76,23 @@ class ConvertedFiles:
         files: Sequence[SourceFile],
         text_limits: Mapping[str, Mapping[str, int]],
         chunk_rows: int = DEFAULT_CHUNK_ROWS,
+        new_files: Collection[SourceFile] = (),
     ) -> None:
         self.adapter = adapter
         self.files = list(files)
         self.text_limits = text_limits
         self.chunk_rows = chunk_rows
+        self.new_files = frozenset(new_files)
 
-    def chunks(self, source_file: SourceFile) -> Iterator[RowChunk]:
-        """The checked chunks of ``source_file``."""
-        yield from file_chunks(self.adapter, source_file, self.text_limits, self.chunk_rows)
+    def chunks(self, source_file: SourceFile) -> Iterator[Chunk]:
+        """The checked chunks of ``source_file`` (``InsertChunk``s for one of ``new_files``)."""
+        yield from file_chunks(
+            self.adapter,
+            source_file,
+            self.text_limits,
+            self.chunk_rows,
+            new_records=source_file in self.new_files,
+        )
 
 
 class _ConvertedAhead(ConvertedFiles):
@@ -89,7 +108,13 @@ class _ConvertedAhead(ConvertedFiles):
         # Sent in parts of at most SENT_ROWS rows, put together here: the other process
         # then holds a part's rows as objects, not a whole chunk's (a few hundred MiB).
         self._send_rows = -(-self.chunk_rows // -(-self.chunk_rows // SENT_ROWS))
-        job = (self.adapter, self.files, dict(self.text_limits), self._send_rows)
+        job = (
+            self.adapter,
+            self.files,
+            dict(self.text_limits),
+            self._send_rows,
+            self.new_files,
+        )
         # Before the process starts: an adapter that cannot be sent is converted here.
         job_bytes = pickle.dumps(job, pickle.HIGHEST_PROTOCOL)
         read_end, write_end = os.pipe()
@@ -111,12 +136,12 @@ class _ConvertedAhead(ConvertedFiles):
             job_input.write(job_bytes)
         self._next_file = 0
 
-    def chunks(self, source_file: SourceFile) -> Iterator[RowChunk]:
+    def chunks(self, source_file: SourceFile) -> Iterator[Chunk]:
         index = self._next_file
         if index >= len(self.files) or self.files[index] != source_file:
             raise ValueError(f"{source_file.path.name} asked for out of the planned order")
         self._next_file += 1
-        whole = RowChunk(source_file.record_type)
+        whole: Any = None
         while True:
             tag, part = self._receive()
             if tag == FAILED:
@@ -125,12 +150,14 @@ class _ConvertedAhead(ConvertedFiles):
                 raise ConversionFailed(f"chunk of file {tag} where file {index} was expected")
             if part is None:
                 break
-            whole.accepted.extend(part.accepted)
-            whole.rejected.extend(part.rejected)
+            if whole is None:
+                whole = part
+            else:
+                whole.extend(part)
             if whole.rows_read >= self.chunk_rows:
                 yield whole
-                whole = RowChunk(source_file.record_type)
-        if whole.rows_read:
+                whole = None
+        if whole is not None and whole.rows_read:
             yield whole
 
     def _receive(self) -> tuple[Any, Any]:
@@ -161,8 +188,10 @@ def converted_files(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     *,
     ahead: bool | None = None,
+    new_files: Collection[SourceFile] = (),
 ) -> Iterator[ConvertedFiles]:
-    """The chunks of ``files`` (each record type's store text limits in ``text_limits``).
+    """The chunks of ``files`` (each record type's store text limits in ``text_limits``);
+    those of ``new_files``, whose records the caller knows are all new, as ``InsertChunk``s.
 
     ``ahead``: convert in a second process, ahead of the writer; ``None`` (the default)
     does so when the files add up to :data:`CONVERT_AHEAD_BYTES` or more. Where no second
@@ -172,14 +201,14 @@ def converted_files(
     if ahead is None:
         ahead = sum(_size(source_file) for source_file in files) >= CONVERT_AHEAD_BYTES
     if not ahead or not files:
-        yield ConvertedFiles(adapter, files, text_limits, chunk_rows)
+        yield ConvertedFiles(adapter, files, text_limits, chunk_rows, new_files)
         return
     try:
-        converted = _ConvertedAhead(adapter, files, text_limits, chunk_rows)
+        converted = _ConvertedAhead(adapter, files, text_limits, chunk_rows, new_files)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         # No second process to be had (an adapter that cannot be sent to one, no interpreter
         # to start): the same chunks, converted here.
-        yield ConvertedFiles(adapter, files, text_limits, chunk_rows)
+        yield ConvertedFiles(adapter, files, text_limits, chunk_rows, new_files)
         return
     try:
         yield converted
@@ -192,13 +221,19 @@ def file_chunks(
     source_file: SourceFile,
     text_limits: Mapping[str, Mapping[str, int]],
     chunk_rows: int,
-) -> Iterator[RowChunk]:
-    """The checked chunks of one file, converted here."""
+    *,
+    new_records: bool = False,
+) -> Iterator[Chunk]:
+    """The checked chunks of one file, converted here (as ``InsertChunk``s with
+    ``new_records``)."""
     record_type = source_file.record_type
     converter = RowConverter(
         RECORD_SPECS[record_type], adapter.formats, text_limits.get(record_type)
     )
-    return checked_chunks(adapter, source_file, converter, chunk_rows)
+    chunks = checked_chunks(adapter, source_file, converter, chunk_rows)
+    if new_records:
+        return map(InsertChunk.of, chunks)
+    return chunks
 
 
 def _size(source_file: SourceFile) -> int:

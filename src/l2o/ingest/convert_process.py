@@ -1,8 +1,9 @@
 """The second process of :func:`l2o.ingest.converted_files`: converts a batch's files ahead.
 
 Run as ``python -m l2o.ingest.convert_process FD``: reads its job (adapter, files, text
-limits, rows per part) pickled from standard input, and sends down the pipe ``FD`` each
-file's rows in parts, as ``(file index, RowChunk)``, then ``(file index, None)`` at the
+limits, rows per part, the files whose records are all new) pickled from standard input,
+and sends down the pipe ``FD`` each file's rows in parts, as ``(file index, RowChunk)`` (an
+``InsertChunk`` for a file of new records), then ``(file index, None)`` at the
 file's end - or ``("failed", traceback)`` if converting failed. A thread sends, so
 converting runs up to ``AHEAD_BYTES`` of pickled parts ahead of the writer. A writer that
 stops closes its end of the pipe, and the next send ends this process.
@@ -40,9 +41,16 @@ def main(pipe: int) -> None:
     sending = threading.Thread(target=_send_all, args=(outbox, sender), daemon=True)
     sending.start()
     try:
-        adapter, files, text_limits, chunk_rows = pickle.load(sys.stdin.buffer)
+        adapter, files, text_limits, chunk_rows, new_files = pickle.load(sys.stdin.buffer)
         for index, source_file in enumerate(files):
-            for chunk in file_chunks(adapter, source_file, text_limits, chunk_rows):
+            chunks = file_chunks(
+                adapter,
+                source_file,
+                text_limits,
+                chunk_rows,
+                new_records=source_file in new_files,
+            )
+            for chunk in chunks:
                 outbox.put(pickle.dumps((index, chunk), pickle.HIGHEST_PROTOCOL))
             outbox.put(pickle.dumps((index, None)))
     except _WriterStopped:

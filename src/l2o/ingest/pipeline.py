@@ -37,6 +37,11 @@ class RowChunk:
         """Rows this chunk accounts for (accepted + refused)."""
         return len(self.accepted) + len(self.rejected)
 
+    def extend(self, other: RowChunk) -> None:
+        """Add ``other``'s rows (the next ones of the same file) after these."""
+        self.accepted.extend(other.accepted)
+        self.rejected.extend(other.rejected)
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Sent between processes (``l2o.ingest.ahead``): each accepted row as a tuple, and
         # its raw cells as values under the header the rows share - a third less to pickle

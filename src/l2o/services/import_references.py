@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
 
 from l2o.ingest import RECORD_SPECS, RowProblem, StagedRow
 from l2o.store.bulk import BulkWriter
@@ -87,7 +88,48 @@ class ReferenceResolver:
                 target, known = targets[name]
                 if source_id not in known and source_id not in self._missing[target]:
                     wanted[target].add(source_id)
+        self._look_up(wanted)
+
+    def resolve_columns(
+        self, record_type: str, references: Mapping[str, Sequence[str | None]]
+    ) -> tuple[dict[str, list[str | None]], dict[int, RowProblem]]:
+        """Reference columns of ``record_type`` rows (field -> each row's source id) as store
+        ids, looked up first as :meth:`prefetch` does; and, by position, the rows refused,
+        each with its first reference not found (in field order), as :meth:`resolve_all`
+        says. Column by column: nothing per row unless a reference is not found."""
+        targets = self._targets_of(record_type)
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for name, source_ids in references.items():
+            if name in targets:
+                target, known = targets[name]
+                named = set(source_ids)
+                named.discard(None)
+                wanted[target].update(cast(set[str], named) - known.keys() - self._missing[target])
+        self._look_up(wanted)
+        resolved: dict[str, list[str | None]] = {}
+        refused: dict[int, RowProblem] = {}
+        for name, source_ids in references.items():
+            entry = targets.get(name)
+            if entry is None:
+                resolved[name] = [None] * len(source_ids)
+                continue
+            target, known = entry
+            # ``None`` (no reference) looks up as ``None``: no store id is keyed by it.
+            store_ids = list(map(cast(dict[str | None, str], known).get, source_ids))
+            if store_ids.count(None) != source_ids.count(None):
+                for position, (source_id, store_id) in enumerate(
+                    zip(source_ids, store_ids, strict=True)
+                ):
+                    if store_id is None and source_id is not None and position not in refused:
+                        refused[position] = self._unresolved(name, target, source_id)
+            resolved[name] = store_ids
+        return resolved, refused
+
+    def _look_up(self, wanted: Mapping[str, set[str]]) -> None:
+        """Look up the store ids of ``wanted`` source ids, one query per record type."""
         for target, source_ids in wanted.items():
+            if not source_ids:
+                continue
             if not self.writer.has_table(target) or not self.writer.has_source_key(target):
                 self._missing[target].update(source_ids)
                 continue

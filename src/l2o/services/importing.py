@@ -32,7 +32,7 @@ of ``system.now()``:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,7 +46,9 @@ from l2o.engine import EngineError
 from l2o.ingest import (
     DEFAULT_CHUNK_ROWS,
     RECORD_SPECS,
+    Chunk,
     ConvertedFiles,
+    InsertChunk,
     RecordSpec,
     Rejection,
     RowChunk,
@@ -109,17 +111,19 @@ def import_directory(
     stored = [f for f in plan.files if BulkWriter.has_table(f.record_type)]
     limits = {f.record_type: BulkWriter.text_limits(f.record_type) for f in stored}
     try:
-        with (
-            converted_files(adapter, stored, limits, chunk_rows, ahead=convert_ahead) as files,
-            SqlAlchemyUnitOfWork(engine, actor=actor, source=f"import:{adapter.name}") as uow,
-        ):
-            uow.import_batches.add(batch)
-            uow.flush()
-            run = _BatchRun(uow, batch, adapter, summary, files, progress)
-            if system is not None:
-                run.rules = _RulesRun(system, system.now())
-            for source_file in plan.files:
-                run.import_file(source_file, dedupe)
+        with SqlAlchemyUnitOfWork(engine, actor=actor, source=f"import:{adapter.name}") as uow:
+            writer = BulkWriter.for_unit_of_work(uow)
+            new_files = _new_record_files(writer, adapter.name, stored)
+            with converted_files(
+                adapter, stored, limits, chunk_rows, ahead=convert_ahead, new_files=new_files
+            ) as files:
+                uow.import_batches.add(batch)
+                uow.flush()
+                run = _BatchRun(uow, batch, adapter, summary, files, progress)
+                if system is not None:
+                    run.rules = _RulesRun(system, system.now())
+                for source_file in plan.files:
+                    run.import_file(source_file, dedupe)
             run.apply_rules()
             _close_batch(batch, summary.total)
             uow.commit()
@@ -207,7 +211,7 @@ class _BatchRun:
                 chunk = next(chunks, None)
                 if chunk is None:
                     break
-                chunk_counts, chunk_ids = self._write_chunk(chunk)
+                chunk_counts, chunk_ids = self._write(chunk)
             counts.add(chunk_counts)
             inserted_ids.extend(chunk_ids)
             if self.progress is not None:
@@ -261,9 +265,54 @@ class _BatchRun:
         counts.updated = self.writer.update(record_type, updates)
         counts.unchanged = len(updates) - counts.updated
         if self.rules is not None:
-            self.rules.note_written(self.writer, record_type, inserts, updates)
+            self.rules.note_inserted(record_type, _columns_of(inserts, ("id", "lead_id")))
+            self.rules.note_updated(self.writer, record_type, updates)
         self._quarantine(rejected)
         return counts, [record["id"] for record in inserts]
+
+    def _write(self, chunk: Chunk) -> tuple[TypeCounts, list[str]]:
+        """Write one chunk of a file; its counts and the ids of the records it inserted."""
+        if isinstance(chunk, InsertChunk):
+            return self._insert_chunk(chunk)
+        return self._write_chunk(chunk)
+
+    def _insert_chunk(self, chunk: InsertChunk) -> tuple[TypeCounts, list[str]]:
+        """Write a chunk of new records column by column: its references resolved, ids
+        drawn, rows inserted; a row whose reference is not found is quarantined as
+        :meth:`_write_chunk` would."""
+        record_type = chunk.record_type
+        spec = RECORD_SPECS[record_type]
+        resolved, refused = self.references.resolve_columns(record_type, chunk.references)
+        rejected = list(chunk.rejected)
+        columns = {**chunk.columns, **resolved}
+        source_ids = chunk.source_ids
+        if refused:
+            rejected.extend(
+                Rejection.of(problem, record_type, chunk.row_numbers[i], chunk.raw(i))
+                for i, problem in sorted(refused.items())
+            )
+            kept = [i for i in range(chunk.accepted_count) if i not in refused]
+            columns = {name: [values[i] for i in kept] for name, values in columns.items()}
+            source_ids = [source_ids[i] for i in kept]
+        if spec.has_source_key:
+            ids = sorted(new_ids(len(source_ids)))
+            columns["source_id"] = source_ids
+        else:
+            system = self.adapter.name
+            ids = [derived_id(system, record_type, source_id) for source_id in source_ids]
+        columns["id"] = ids
+        self.references.register(record_type, zip(source_ids, ids, strict=True))
+        counts = TypeCounts(read=chunk.rows_read, quarantined=len(rejected))
+        counts.inserted = self.writer.insert_columns(
+            record_type,
+            columns,
+            len(ids),
+            constants={"source_system": self.adapter.name} if spec.has_source_key else None,
+        )
+        if self.rules is not None:
+            self.rules.note_inserted(record_type, columns)
+        self._quarantine(rejected)
+        return counts, ids
 
     def _stored_and_ids(
         self, spec: RecordSpec, rows: list[StagedRow]
@@ -390,28 +439,29 @@ class _RulesRun:
         self.moves.append(_HeldMove(row, stored, values))
         return True
 
-    def note_written(
+    def note_inserted(self, record_type: str, columns: Mapping[str, Sequence[Any]]) -> None:
+        """Remember the leads to score among records inserted (given column by column): new
+        leads, and the leads of new touchpoints."""
+        if record_type == "leads":
+            self.lead_ids.update(dict.fromkeys(map(str, columns.get("id", ()))))
+        elif record_type == "touchpoints":
+            self.lead_ids.update(dict.fromkeys(str(i) for i in columns.get("lead_id", ()) if i))
+
+    def note_updated(
         self,
         writer: BulkWriter,
         record_type: str,
-        inserts: Sequence[dict[str, Any]],
         updates: Sequence[tuple[dict[str, Any], dict[str, Any]]],
     ) -> None:
-        """Remember the leads to score: inserted, really changed, or given a touchpoint."""
-        if record_type == "leads":
-            self.lead_ids.update(dict.fromkeys(str(record["id"]) for record in inserts))
-            if updates:
-                now = writer.existing_by_id("leads", [stored["id"] for stored, _ in updates])
-                self.lead_ids.update(
-                    dict.fromkeys(
-                        str(stored["id"])
-                        for stored, _ in updates
-                        if now[stored["id"]]["version"] != stored["version"]
-                    )
-                )
-        elif record_type == "touchpoints":
+        """Remember the leads to score among stored ones the batch really changed."""
+        if record_type == "leads" and updates:
+            now = writer.existing_by_id("leads", [stored["id"] for stored, _ in updates])
             self.lead_ids.update(
-                dict.fromkeys(str(r["lead_id"]) for r in inserts if r.get("lead_id"))
+                dict.fromkeys(
+                    str(stored["id"])
+                    for stored, _ in updates
+                    if now[stored["id"]]["version"] != stored["version"]
+                )
             )
 
     def gate(self, uow: SqlAlchemyUnitOfWork, move: _HeldMove) -> Rejection | None:
@@ -464,12 +514,40 @@ def _refused(move: _HeldMove, rule: str, message: str) -> Rejection:
     )
 
 
+def _columns_of(records: Sequence[Mapping[str, Any]], names: Sequence[str]) -> dict[str, list[Any]]:
+    """The values of ``records`` under each of ``names`` some record has."""
+    return {
+        name: [record.get(name) for record in records]
+        for name in names
+        if any(name in record for record in records)
+    }
+
+
 def _whole(record_type: str, chunks: Any) -> RowChunk:
     whole = RowChunk(record_type)
     for chunk in chunks:
-        whole.accepted.extend(chunk.accepted)
-        whole.rejected.extend(chunk.rejected)
+        whole.extend(chunk)
     return whole
+
+
+def _new_record_files(
+    writer: BulkWriter, source_system: str, files: Sequence[SourceFile]
+) -> list[SourceFile]:
+    """The files whose rows are all new records: the first file of a record type the store
+    holds none of from ``source_system`` (none at all, for a type without source columns),
+    unless a row may point at a later row of the same file (it is checked whole)."""
+    new: list[SourceFile] = []
+    seen: set[str] = set()
+    for source_file in files:
+        record_type = source_file.record_type
+        if record_type in seen:
+            continue
+        seen.add(record_type)
+        if RECORD_SPECS[record_type].self_references:
+            continue
+        if not writer.holds_any(record_type, source_system):
+            new.append(source_file)
+    return new
 
 
 def _close_batch(batch: domain.ImportBatch, total: TypeCounts) -> None:

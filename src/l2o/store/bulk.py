@@ -259,12 +259,28 @@ class BulkWriter:
         """
         if not rows:
             return 0
+        return self.insert_columns(
+            table_name, _columns(rows, columns), len(rows), constants=constants
+        )
+
+    def insert_columns(
+        self,
+        table_name: str,
+        columns: Mapping[str, Sequence[Any]],
+        count: int,
+        *,
+        constants: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Insert ``count`` rows given column by column (``id`` among them), as :meth:`insert`
+        does; returns ``count``."""
+        if not count:
+            return 0
         table = metadata.tables[table_name]
         fixed = {**(constants or {}), **({"version": 1} if "version" in table.columns else {})}
-        self._insert_columns(table, _columns(rows, columns), len(rows), fixed)
+        self._insert_columns(table, columns, count, fixed)
         if table_name in self._audited:
-            self._audit_created(table_name, [row["id"] for row in rows])
-        return len(rows)
+            self._audit_created(table_name, columns["id"])
+        return count
 
     def update(
         self,

@@ -73,13 +73,13 @@ def test_the_cycle_collector_rests_while_a_chunk_is_written_and_runs_between_chu
     for name in ("users", "territories", "accounts", "contacts"):
         shutil.copy(company_dir / f"{name}.csv", folder / f"{name}.csv")
     seen: list[bool] = []
-    write_chunk = importing._BatchRun._write_chunk
+    write = importing._BatchRun._write
 
     def observed(run: Any, chunk: Any) -> Any:
         seen.append(gc.isenabled())
-        return write_chunk(run, chunk)
+        return write(run, chunk)
 
-    monkeypatch.setattr(importing._BatchRun, "_write_chunk", observed)
+    monkeypatch.setattr(importing._BatchRun, "_write", observed)
     assert gc.isenabled()
     summary = import_directory(engine, folder, adapter_for("neutral"), chunk_rows=7)
     assert summary.total.adds_up
@@ -90,7 +90,7 @@ def test_the_cycle_collector_rests_while_a_chunk_is_written_and_runs_between_chu
     def failing(run: Any, chunk: Any) -> Any:
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(importing._BatchRun, "_write_chunk", failing)
+    monkeypatch.setattr(importing._BatchRun, "_write", failing)
     with pytest.raises(RuntimeError, match="the disk is full"):
         import_directory(engine, folder, adapter_for("neutral"), chunk_rows=7)
     assert gc.isenabled()  # on again after a failed chunk

@@ -1,0 +1,116 @@
+"""A chunk of rows whose records are all new, ready to insert column by column.
+
+When the store holds no record of a file's type from its source (a first import: every
+row is an insert), the rows need no comparison with stored records, and the work each one
+costs the writer can be done while converting (in the second process, for a large batch:
+``l2o.ingest.converted_files``): each row's insert values (``insert_defaults``) and the
+turning of rows into columns. ``InsertChunk.of`` does it to a ``RowChunk``; the writer then
+resolves each reference column, draws the ids and inserts, with no work per row in Python
+unless a reference is not found.
+
+The chunk keeps each accepted row's number, source id and raw cells, so a row whose
+reference is not found is quarantined as the row path would quarantine it.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Any
+
+from l2o.ingest.convert import insert_defaults
+from l2o.ingest.pipeline import RowChunk
+from l2o.ingest.problems import Rejection
+from l2o.ingest.records import RECORD_SPECS
+
+__all__ = ["InsertChunk"]
+
+
+@dataclass
+class InsertChunk:
+    """Consecutive rows of one file, all new records: the accepted ones as columns.
+
+    ``columns`` holds each field's insert values (the row's, then the domain's defaults:
+    ``insert_defaults``), reference fields included as their default; ``references`` each
+    reference field's source ids, to be resolved to store ids and written over them.
+    ``raws`` holds each accepted row's raw cells, as values under ``header`` (or as the row's
+    own mapping, where its header differs).
+    """
+
+    record_type: str
+    row_numbers: list[int] = field(default_factory=list)
+    source_ids: list[str] = field(default_factory=list)
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+    references: dict[str, list[str | None]] = field(default_factory=dict)
+    header: tuple[str, ...] = ()
+    raws: list[tuple[Any, ...] | dict[str, Any]] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, chunk: RowChunk) -> InsertChunk:
+        """``chunk``'s rows as new records, ready to insert."""
+        rows = chunk.accepted
+        spec = RECORD_SPECS[chunk.record_type]
+        inserted = [insert_defaults(spec, row.values) for row in rows]
+        header = tuple(rows[0].raw) if rows else ()
+        names = list(dict.fromkeys(name for row in rows for name in row.references))
+        return cls(
+            record_type=chunk.record_type,
+            row_numbers=[row.row_number for row in rows],
+            source_ids=[row.source_id for row in rows],
+            columns=_columns(inserted),
+            references={name: [row.references.get(name) for row in rows] for name in names},
+            header=header,
+            raws=[tuple(row.raw.values()) if tuple(row.raw) == header else row.raw for row in rows],
+            rejected=list(chunk.rejected),
+        )
+
+    @property
+    def accepted_count(self) -> int:
+        """Rows that passed every check so far."""
+        return len(self.row_numbers)
+
+    @property
+    def rows_read(self) -> int:
+        """Rows this chunk accounts for (accepted + refused)."""
+        return len(self.row_numbers) + len(self.rejected)
+
+    def raw(self, position: int) -> dict[str, Any]:
+        """The raw cells of the accepted row at ``position``, by column name."""
+        raw = self.raws[position]
+        return dict(zip(self.header, raw, strict=True)) if type(raw) is tuple else dict(raw)
+
+    def extend(self, other: InsertChunk) -> None:
+        """Add ``other``'s rows (the next ones of the same file) after these."""
+        count, more = self.accepted_count, other.accepted_count
+        if more:
+            if not count:
+                self.header = other.header
+            elif other.header != self.header:  # rows of another header: raws by name
+                self.raws = [self.raw(i) for i in range(count)]
+                self.header = ()
+            pairs = ((self.columns, other.columns), (self.references, other.references))
+            for mine, theirs in pairs:
+                for name in mine.keys() - theirs.keys():
+                    mine[name].extend([None] * more)
+                for name, values in theirs.items():
+                    mine.setdefault(name, [None] * count).extend(values)
+            if other.header == self.header:
+                self.raws.extend(other.raws)
+            else:
+                self.raws.extend(other.raw(i) for i in range(more))
+            self.row_numbers.extend(other.row_numbers)
+            self.source_ids.extend(other.source_ids)
+        self.rejected.extend(other.rejected)
+
+
+def _columns(records: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """``records`` (each with the same keys, in the same order: ``insert_defaults`` makes
+    them so) as one list of values per key, turned in C."""
+    if not records:
+        return {}
+    keys = tuple(records[0])
+    if len(keys) == 1:
+        return {keys[0]: [record[keys[0]] for record in records]}
+    turned = zip(*map(operator.itemgetter(*keys), records), strict=True)
+    return {key: list(values) for key, values in zip(keys, turned, strict=True)}
