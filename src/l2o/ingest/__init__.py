@@ -29,7 +29,13 @@ from l2o.ingest.ahead import (
     ConvertedFiles,
     converted_files,
 )
-from l2o.ingest.convert import RowConverter, StagedRow, ValueFormats, insert_defaults
+from l2o.ingest.convert import (
+    RowConverter,
+    StagedRow,
+    ValueFormats,
+    insert_columns,
+    insert_defaults,
+)
 from l2o.ingest.csvfile import CsvRow, detect_encoding, read_csv
 from l2o.ingest.insert_chunk import InsertChunk
 from l2o.ingest.pipeline import DEFAULT_CHUNK_ROWS, RowChunk, checked_chunks
@@ -73,6 +79,7 @@ __all__ = [
     "checked_chunks",
     "converted_files",
     "detect_encoding",
+    "insert_columns",
     "insert_defaults",
     "read_csv",
     "record_spec",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -36,7 +36,7 @@ from l2o.ingest.values import (
     parse_timestamp,
 )
 
-__all__ = ["RowConverter", "StagedRow", "ValueFormats", "insert_defaults"]
+__all__ = ["RowConverter", "StagedRow", "ValueFormats", "insert_columns", "insert_defaults"]
 
 # Values a warehouse sync replaced by a digest (MD5 as base64 or hex): not data any more.
 _HASHED = re.compile(r"[A-Za-z0-9+/]{22}==|[0-9a-f]{32}")
@@ -303,40 +303,53 @@ def insert_defaults(spec: RecordSpec, values: Mapping[str, Any]) -> dict[str, An
     """The values a new record is written with: the row's, then the domain's defaults.
 
     ``Contract.mrr`` follows ``arr`` when the source gives none, as the domain class does.
+    One row's :func:`insert_columns`.
+    """
+    return {name: column[0] for name, column in insert_columns(spec, [values]).items()}
+
+
+def insert_columns(spec: RecordSpec, rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """What :func:`insert_defaults` makes of each of ``rows``, field by field: one list of
+    values per field (in field order), built a column at a time.
+
+    A field takes the row's value; where the row has none, a default made by its factory
+    or else its default value; a null that cannot stand becomes the default value. Values
+    for no field are left out.
     """
     plan = _insert_plan(spec)
-    if not plan.names.issuperset(values):  # a value for no field: left out, as it is below
-        values = {name: value for name, value in values.items() if name in plan.names}
-    # Every field's default (in field order), the row's values over them, then a default
-    # made by its factory where the row gives no value, and a default value where the row
-    # gives a null that cannot stand.
-    row = plan.defaults.copy()
-    row.update(values)
-    for name, factory in plan.factories:
-        if name not in values:
-            row[name] = factory()
-    for name, default in plan.not_null:
-        if row[name] is None:
-            row[name] = default
-    if "mrr" in row and row.get("mrr") is None and row.get("arr") is not None:
-        row["mrr"] = (row["arr"] / 12).quantize(Decimal("0.01"))
-    return row
+    columns: dict[str, list[Any]] = {}
+    for name, default in plan.defaults.items():
+        make = plan.factories.get(name)
+        if make is None:
+            column = [row.get(name, default) for row in rows]
+        else:
+            column = [row[name] if name in row else make() for row in rows]
+        fallback = plan.not_null.get(name, _ABSENT)
+        if fallback is not _ABSENT and None in column:
+            column = [fallback if value is None else value for value in column]
+        columns[name] = column
+    if "mrr" in columns and "arr" in columns:
+        columns["mrr"] = [
+            (arr / 12).quantize(_CENT) if mrr is None and arr is not None else mrr
+            for mrr, arr in zip(columns["mrr"], columns["arr"], strict=True)
+        ]
+    return columns
 
 
 @dataclass(frozen=True)
 class _InsertPlan:
     """For one record type, the fields the importer writes: each one's default value
-    (``None`` where a factory makes it), the factories, and the fields whose default is a
-    value that a null from the source does not override."""
+    (``None`` where a factory makes it), the factories, and the default values that a null
+    from the source does not override."""
 
-    names: frozenset[str]
     defaults: dict[str, Any]
-    factories: tuple[tuple[str, Callable[[], Any]], ...]
-    not_null: tuple[tuple[str, Any], ...]
+    factories: dict[str, Callable[[], Any]]
+    not_null: dict[str, Any]
 
 
 _PLANS: dict[str, _InsertPlan] = {}
 _ABSENT = object()
+_CENT = Decimal("0.01")
 
 
 def _insert_plan(spec: RecordSpec) -> _InsertPlan:
@@ -349,14 +362,13 @@ def _insert_plan(spec: RecordSpec) -> _InsertPlan:
             if name in spec.fields
         ]
         plan = _PLANS[spec.record_type] = _InsertPlan(
-            names=frozenset(name for name, _, _ in fields),
             defaults={name: default for name, default, _ in fields},
-            factories=tuple((name, factory) for name, _, factory in fields if factory),
-            not_null=tuple(
-                (name, default)
+            factories={name: factory for name, _, factory in fields if factory},
+            not_null={
+                name: default
                 for name, default, _ in fields
                 if spec.fields[name].default is not None
-            ),
+            },
         )
     return plan
 

@@ -3,8 +3,8 @@
 When the store holds no record of a file's type from its source (a first import: every
 row is an insert), the rows need no comparison with stored records, and the work each one
 costs the writer can be done while converting (in the second process, for a large batch:
-``l2o.ingest.converted_files``): each row's insert values (``insert_defaults``) and the
-turning of rows into columns. ``InsertChunk.of`` does it to a ``RowChunk``; the writer then
+``l2o.ingest.converted_files``): the rows' insert values (``insert_columns``), a column at
+a time. ``InsertChunk.of`` does it to a ``RowChunk``; the writer then
 resolves each reference column, draws the ids and inserts, with no work per row in Python
 unless a reference is not found.
 
@@ -14,11 +14,10 @@ reference is not found is quarantined as the row path would quarantine it.
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 from typing import Any
 
-from l2o.ingest.convert import insert_defaults
+from l2o.ingest.convert import insert_columns
 from l2o.ingest.pipeline import RowChunk
 from l2o.ingest.problems import Rejection
 from l2o.ingest.records import RECORD_SPECS
@@ -31,7 +30,7 @@ class InsertChunk:
     """Consecutive rows of one file, all new records: the accepted ones as columns.
 
     ``columns`` holds each field's insert values (the row's, then the domain's defaults:
-    ``insert_defaults``), reference fields included as their default; ``references`` each
+    ``insert_columns``), reference fields included as their default; ``references`` each
     reference field's source ids, to be resolved to store ids and written over them.
     ``raws`` holds each accepted row's raw cells, as values under ``header`` (or as the row's
     own mapping, where its header differs).
@@ -51,14 +50,13 @@ class InsertChunk:
         """``chunk``'s rows as new records, ready to insert."""
         rows = chunk.accepted
         spec = RECORD_SPECS[chunk.record_type]
-        inserted = [insert_defaults(spec, row.values) for row in rows]
         header = tuple(rows[0].raw) if rows else ()
         names = list(dict.fromkeys(name for row in rows for name in row.references))
         return cls(
             record_type=chunk.record_type,
             row_numbers=[row.row_number for row in rows],
             source_ids=[row.source_id for row in rows],
-            columns=_columns(inserted),
+            columns=insert_columns(spec, [row.values for row in rows]),
             references={name: [row.references.get(name) for row in rows] for name in names},
             header=header,
             raws=[tuple(row.raw.values()) if tuple(row.raw) == header else row.raw for row in rows],
@@ -102,15 +100,3 @@ class InsertChunk:
             self.row_numbers.extend(other.row_numbers)
             self.source_ids.extend(other.source_ids)
         self.rejected.extend(other.rejected)
-
-
-def _columns(records: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    """``records`` (each with the same keys, in the same order: ``insert_defaults`` makes
-    them so) as one list of values per key, turned in C."""
-    if not records:
-        return {}
-    keys = tuple(records[0])
-    if len(keys) == 1:
-        return {keys[0]: [record[keys[0]] for record in records]}
-    turned = zip(*map(operator.itemgetter(*keys), records), strict=True)
-    return {key: list(values) for key, values in zip(keys, turned, strict=True)}

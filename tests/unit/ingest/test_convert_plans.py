@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from l2o import domain
-from l2o.ingest import RECORD_SPECS, RowConverter, RowProblem, insert_defaults
+from l2o.ingest import RECORD_SPECS, RowConverter, RowProblem, insert_columns, insert_defaults
 
 
 def _lead_cells(**cells: str | None) -> dict[str, str | None]:
@@ -82,3 +82,26 @@ def test_a_contract_without_mrr_takes_a_twelfth_of_its_arr() -> None:
     assert insert_defaults(spec, {"arr": Decimal("1200.00"), "mrr": Decimal("90")})[
         "mrr"
     ] == Decimal("90")
+
+
+def test_insert_columns_are_each_rows_insert_defaults_field_by_field() -> None:
+    spec = RECORD_SPECS["contracts"]
+    rows = [
+        {"arr": Decimal("1200.00")},  # mrr follows arr
+        {"arr": Decimal("1200.00"), "mrr": Decimal("90")},
+        {"arr": None, "status": None},  # a null where a value is due
+        {"no_such_field": 1, "auto_renew": False},
+        {},
+    ]
+    columns = insert_columns(spec, rows)
+    assert list(columns) == list(insert_defaults(spec, rows[0]))  # the fields, in order
+    made = {"created_at", "updated_at"} & set(columns)  # by a factory: a fresh value per row
+    for position, row in enumerate(rows):
+        expected = insert_defaults(spec, row)
+        for name, column in columns.items():
+            if name in made and name not in row:
+                assert column[position] is not None
+            else:
+                assert column[position] == expected[name], (position, name)
+    assert columns["mrr"][:2] == [Decimal("100.00"), Decimal("90")]
+    assert insert_columns(spec, []) == {name: [] for name in columns}
