@@ -104,7 +104,10 @@ class ReferenceResolver:
                 target, known = targets[name]
                 named = set(source_ids)
                 named.discard(None)
-                wanted[target].update(cast(set[str], named) - known.keys() - self._missing[target])
+                # ``difference`` with a dict looks each name up in it; ``- known.keys()``
+                # would first copy a million known ids into a set, chunk after chunk.
+                unknown = named.difference(known).difference(self._missing[target])
+                wanted[target].update(cast(set[str], unknown))
         self._look_up(wanted)
         resolved: dict[str, list[str | None]] = {}
         refused: dict[int, RowProblem] = {}
