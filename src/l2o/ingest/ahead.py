@@ -16,8 +16,9 @@ its rows as they are done, so converting the next chunk overlaps writing this on
 The chunks hold the same rows in the same order either way (from the second process, one
 may hold up to a part more than ``chunk_rows``: see ``SENT_ROWS``); the files must be asked
 for in the order given. The second process sends parts of ``SENT_ROWS`` rows and keeps at
-most ``AHEAD_BYTES`` of them waiting (``l2o.ingest.convert_process``), so its memory stays
-bounded however far behind the writer is. If it fails, the writer gets
+most ``AHEAD_BYTES`` of them waiting in memory, the rest in a temporary file
+(``l2o.ingest.convert_process``), so its memory stays bounded however far behind the writer
+is. If it fails, the writer gets
 :class:`ConversionFailed` with its traceback; if the writer stops early, the process is
 stopped with it.
 """
