@@ -399,7 +399,7 @@ class BulkWriter:
                     continue
                 values = columns[name][start:stop]
                 process = processors[name]
-                params.append(values if process is None else [process(v) for v in values])
+                params.append(values if process is None else list(map(process, values)))
             rows: list[Any] = list(zip(*params, strict=True))
             if not positional:  # named parameters (psycopg's ``%(name)s``)
                 rows = [dict(zip(order, row, strict=True)) for row in rows]
@@ -460,7 +460,8 @@ def sqlite_bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any
             if value is None:
                 return None
             if value.tzinfo is UTC:
-                return _utc_texts(value)
+                # Its ISO text without the "+00:00": one C call, no copy of the ``datetime``.
+                return _isoformat(value, " ", "microseconds")[:26]
             return slow(value)
 
         return utc_text
@@ -475,12 +476,7 @@ def sqlite_bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any
     return slow
 
 
-@functools.lru_cache(maxsize=4_096)
-def _utc_texts(value: datetime) -> str:
-    """A UTC ``datetime``'s text as SQLite is sent it, remembered: a batch's records share
-    most of their times (a lead's creation, routing and assignment are one instant). Its
-    ISO text without the "+00:00": one C call, no copy of the ``datetime``."""
-    return value.isoformat(" ", "microseconds")[:26]
+_isoformat = datetime.isoformat
 
 
 def _json_text(slow: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -159,3 +159,17 @@ def test_insert_chunks_put_together_keep_each_rows_columns_and_raw_cells() -> No
         {"id": "TP-4", "campaign_id": "CA-1"},
     ]
     assert [r.row_number for r in whole.rejected] == [4]
+
+
+def test_rows_of_one_chunk_with_different_headers_keep_their_own_cells() -> None:
+    chunk = RowChunk(
+        "touchpoints",
+        [_row(2, "TP-1", {"lead_id": "LD-1"}), _row(3, "TP-2", {"campaign_id": "CA-1"})],
+    )
+    whole = InsertChunk.of(chunk)
+    assert whole.references == {"lead_id": ["LD-1", None], "campaign_id": [None, "CA-1"]}
+    assert whole.header == ()
+    assert [whole.raw(i) for i in range(2)] == [
+        {"id": "TP-1", "lead_id": "LD-1"},
+        {"id": "TP-2", "campaign_id": "CA-1"},
+    ]
