@@ -7,11 +7,12 @@ from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from l2o import domain as d
-from l2o.store import SqlAlchemyUnitOfWork
+from l2o.store import SqlAlchemyUnitOfWork, bulk
 from l2o.store.bulk import BulkWriter
 from l2o.store.schema import metadata
 
@@ -82,3 +83,25 @@ def test_a_constant_left_empty_is_stored_empty(engine: Engine) -> None:
 def _user(user_id: str) -> dict[str, Any]:
     user = d.User(id=user_id, name=user_id, created_at=T0)
     return {f.name: getattr(user, f.name) for f in fields(user) if f.name != "version"}
+
+
+def test_masters_are_the_same_looked_up_by_chunks_of_ids_or_in_one_pass(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    territory = d.Territory(name="EMEA")
+    accounts = [d.Account(name=f"Account {i}", territory_id=territory.id) for i in range(6)]
+    accounts[1].merged_into_id = accounts[0].id
+    accounts[2].merged_into_id = accounts[0].id
+    accounts[4].merged_into_id = accounts[3].id
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        uow.territories.add(territory)
+        for account in accounts:
+            uow.accounts.add(account)
+        uow.commit()
+    asked = [a.id for a in accounts[1:3]] + [accounts[5].id, "no-such-id"]
+    expected = {accounts[1].id: accounts[0].id, accounts[2].id: accounts[0].id}
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        writer = BulkWriter.for_unit_of_work(uow)
+        assert writer.masters("accounts", asked) == expected
+        monkeypatch.setattr(bulk, "MERGED_SCAN_IDS", 2)  # so many ids: one pass
+        assert writer.masters("accounts", asked) == expected
