@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from l2o.ingest.convert import insert_columns
-from l2o.ingest.pipeline import RowChunk
+from l2o.ingest.pipeline import RawCells, RowChunk, raw_by_name, raw_cells
 from l2o.ingest.problems import Rejection
 from l2o.ingest.records import RECORD_SPECS
 
@@ -43,7 +43,7 @@ class InsertChunk:
     columns: dict[str, list[Any]] = field(default_factory=dict)
     references: dict[str, list[str | None]] = field(default_factory=dict)
     header: tuple[str, ...] = ()
-    raws: list[tuple[Any, ...] | dict[str, Any]] = field(default_factory=list)
+    raws: list[RawCells] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
 
     @classmethod
@@ -52,7 +52,7 @@ class InsertChunk:
         row at once, in C: a Python loop per row costs more than converting it)."""
         rows = chunk.accepted
         spec = RECORD_SPECS[chunk.record_type]
-        header, raws = _raw_cells(list(map(_RAW, rows)))
+        header, raws = raw_cells(list(map(_RAW, rows)))
         return cls(
             record_type=chunk.record_type,
             row_numbers=list(map(_ROW_NUMBER, rows)),
@@ -76,8 +76,7 @@ class InsertChunk:
 
     def raw(self, position: int) -> dict[str, Any]:
         """The raw cells of the accepted row at ``position``, by column name."""
-        raw = self.raws[position]
-        return dict(zip(self.header, raw, strict=True)) if type(raw) is tuple else dict(raw)
+        return raw_by_name(self.header, self.raws[position])
 
     def extend(self, other: InsertChunk) -> None:
         """Add ``other``'s rows (the next ones of the same file) after these."""
@@ -126,16 +125,3 @@ def _reference_columns(references: list[dict[str, str | None]]) -> dict[str, lis
             pass
     every = dict.fromkeys(name for row in references for name in row)
     return {name: [row.get(name) for row in references] for name in every}
-
-
-def _raw_cells(
-    raws: list[dict[str, Any]],
-) -> tuple[tuple[str, ...], list[tuple[Any, ...] | dict[str, Any]]]:
-    """The rows' raw cells: the header they share and each row's values under it, or (when
-    the rows' headers differ) no header and each row's own mapping."""
-    if not raws:
-        return (), []
-    header = tuple(raws[0])
-    if set(map(tuple, raws)) == {header}:
-        return header, list(map(tuple, map(dict.values, raws)))
-    return (), list(raws)

@@ -19,7 +19,14 @@ from l2o.ingest.convert import RowConverter, StagedRow
 from l2o.ingest.problems import Rejection, RowProblem
 from l2o.ingest.sources.base import SourceAdapter, SourceFile
 
-__all__ = ["DEFAULT_CHUNK_ROWS", "RowChunk", "checked_chunks"]
+__all__ = [
+    "DEFAULT_CHUNK_ROWS",
+    "RawCells",
+    "RowChunk",
+    "checked_chunks",
+    "raw_by_name",
+    "raw_cells",
+]
 
 DEFAULT_CHUNK_ROWS = 20_000
 
@@ -44,18 +51,11 @@ class RowChunk:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Sent between processes (``l2o.ingest.ahead``): each accepted row as a tuple, and
-        # its raw cells as values under the header the rows share - a third less to pickle
-        # and unpickle than the rows themselves.
-        header = tuple(self.accepted[0].raw) if self.accepted else ()
+        # its raw cells as values under the header the rows share (``raw_cells``).
+        header, raws = raw_cells([row.raw for row in self.accepted])
         rows = [
-            (
-                row.row_number,
-                row.source_id,
-                row.values,
-                row.references,
-                tuple(row.raw.values()) if tuple(row.raw) == header else row.raw,
-            )
-            for row in self.accepted
+            (row.row_number, row.source_id, row.values, row.references, raw)
+            for row, raw in zip(self.accepted, raws, strict=True)
         ]
         return (_rebuilt_chunk, (self.record_type, header, rows, self.rejected))
 
@@ -73,11 +73,33 @@ def _rebuilt_chunk(
             source_id,
             values,
             references,
-            dict(zip(header, raw, strict=True)) if type(raw) is tuple else raw,
+            raw_by_name(header, raw),
         )
         for row_number, source_id, values, references, raw in rows
     ]
     return RowChunk(record_type, accepted, rejected)
+
+
+#: Rows' raw cells as :func:`raw_cells` gives them: values under a shared header, or a
+#: row's own mapping.
+RawCells = tuple[Any, ...] | dict[str, Any]
+
+
+def raw_cells(raws: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[RawCells]]:
+    """Rows' raw cells to send between processes: the header they share and each row's
+    values under it - a third less to pickle than the mappings - or, when the rows' headers
+    differ, no header and each row's own mapping. :func:`raw_by_name` undoes it."""
+    if not raws:
+        return (), []
+    header = tuple(raws[0])
+    if set(map(tuple, raws)) == {header}:
+        return header, list(map(tuple, map(dict.values, raws)))
+    return (), list(raws)
+
+
+def raw_by_name(header: tuple[str, ...], raw: RawCells) -> dict[str, Any]:
+    """One row's raw cells by column name, from what :func:`raw_cells` made of them."""
+    return dict(zip(header, raw, strict=True)) if type(raw) is tuple else dict(raw)
 
 
 def checked_chunks(

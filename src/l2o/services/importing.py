@@ -515,12 +515,8 @@ def _refused(move: _HeldMove, rule: str, message: str) -> Rejection:
 
 
 def _columns_of(records: Sequence[Mapping[str, Any]], names: Sequence[str]) -> dict[str, list[Any]]:
-    """The values of ``records`` under each of ``names`` some record has."""
-    return {
-        name: [record.get(name) for record in records]
-        for name in names
-        if any(name in record for record in records)
-    }
+    """The values of ``records`` under each of ``names`` (``None`` where one has none)."""
+    return {name: [record.get(name) for record in records] for name in names}
 
 
 def _whole(record_type: str, chunks: Any) -> RowChunk:
