@@ -133,7 +133,10 @@ function done(summary, latency, requests)
   local e = summary.errors
   local p50, p99, max = latency:percentile(50), latency:percentile(99), latency.max
   local count = summary.requests
-  if interval then
+  -- ``done`` runs in the main script state, where ``init`` never ran (``interval`` is nil
+  -- here): a paced run is known by the latencies its threads recorded.
+  local paced = #threads > 0 and #threads[1]:get("latencies") > 0
+  if paced then
     local all = {}
     for _, thread in ipairs(threads) do
       for _, value in ipairs(thread:get("latencies")) do all[#all + 1] = value end
