@@ -164,7 +164,8 @@ def _add(
     Scoring reads nothing routing changes, so every lead is scored before the pools' state
     is read - and locked, on a server (or ``routing_turn`` taken, kept in ``held`` until
     the caller commits): other batches wait for this one's commit from that moment only,
-    while their own scoring goes on.
+    while their own scoring goes on. On a server the state's update goes with the inserts,
+    in one round trip: the lock is held for three (the read, the writes, the commit).
     """
     writer = BulkWriter.for_unit_of_work(uow)
     accounts = _accounts_by_domain(writer, leads)
@@ -186,10 +187,12 @@ def _add(
         outcomes.append(
             lead_outcome(system.rules, new.lead, new.score, new.reached, routed, new.learned)
         )
-    if pools is not None:
-        pools.store()  # first: a stale pool state is found before anything else is sent
+    if pools is not None and not pools.locked:
+        pools.store()  # a first state, inserted: one stored meanwhile is found at once
     touch_rows = [row for new in scored for row in new.touch_rows]
     with writer.together():
+        if pools is not None and pools.locked:
+            pools.store()  # first: on SQLite a stale pool state is found before the rest
         # Every field is set on these records: their state is their row.
         writer.insert("leads", [vars(new.lead) for new in scored], columns=_stored_fields(Lead))
         if touch_rows:  # the columns the rows leave out, the same on every row
@@ -276,6 +279,12 @@ class _Pools:
         self.last_routed: datetime | None = None
         self._users: dict[str, str | None] = {}
 
+    @property
+    def locked(self) -> bool:
+        """Whether the state's row was read locked - it exists: on a server no other batch
+        writes it until this one commits (on SQLite its update is checked as ever)."""
+        return self.stored is not None
+
     def route(self, lead: Lead, account: Account | None, at: datetime, by: str | None) -> Routed:
         """Route ``lead`` at ``at`` from the current state (as ``leads.route_lead`` does)."""
         routed = assign_lead(
@@ -311,7 +320,9 @@ class _Pools:
         stored = self.stored
         if stored is None or any(stored[name] != value for name, value in values.items()):
             version = stored["version"] if stored is not None else None
-            self.writer.write_versioned("routing_state", ROUTING_STATE_ID, version, values)
+            self.writer.write_versioned(
+                "routing_state", ROUTING_STATE_ID, version, values, locked=self.locked
+            )
 
     @staticmethod
     def _assignment(values: dict[str, Any]) -> Assignment:

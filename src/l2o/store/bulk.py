@@ -208,14 +208,25 @@ class BulkWriter:
         return [dict(row) for row in self.connection.execute(statement, params).mappings()]
 
     def write_versioned(
-        self, table_name: str, record_id: str, version: int | None, values: Mapping[str, Any]
+        self,
+        table_name: str,
+        record_id: str,
+        version: int | None,
+        values: Mapping[str, Any],
+        *,
+        locked: bool = False,
     ) -> None:
         """Write ``values`` on the versioned record ``record_id`` as the unit of work writes
         it: read at ``version``, its row is updated and its version raised only if still at
         that version; never read (``version`` is ``None``), it is inserted at version 1.
         ``StaleRecord`` when someone else wrote it meanwhile - a newer version, or the row
         inserted first - so the caller starts again from what is stored. Not audited: for
-        records the audit log does not cover (the routing state)."""
+        records the audit log does not cover (the routing state).
+
+        ``locked``: the row was read with ``rows_where_any(..., lock=True)`` in this
+        transaction. On a server that is a row lock - no one can have written the row since
+        - so the update is sent without waiting for its row count, and may go inside
+        :meth:`together`. On SQLite, which has no row locks, it is checked as without."""
         table = metadata.tables[table_name]
         if table_name in self._audited or "version" not in table.columns:
             raise StoreError(f"{table_name} is not an unaudited versioned table")
@@ -228,7 +239,10 @@ class BulkWriter:
             return
         statement = _versioned_update(table, tuple(sorted(values)))
         params = {**values, "_id": record_id, "_version": version}
-        if self.connection.execute(statement, params).rowcount != 1:
+        result = self.connection.execute(statement, params)
+        if locked and _row_locks(self.connection.dialect):
+            return
+        if result.rowcount != 1:
             raise stale
 
     # -- writing --------------------------------------------------------------------------
@@ -241,8 +255,10 @@ class BulkWriter:
         mode), instead of one each: a small batch of four inserts spends most of its time
         waiting for the server's answers otherwise. A write that fails raises when the block
         ends, as SQLAlchemy's error for it (``IntegrityError``...). Nothing inside may need a
-        write's outcome (a row count: :meth:`write_versioned` goes before or after). On
-        SQLite, in-process, each write is made as it comes.
+        write's outcome (a row count: :meth:`write_versioned` goes before or after, unless
+        its row is ``locked``), nor may it commit: the session lets its connection go at a
+        commit, still in pipeline mode. On SQLite, in-process, each write is made as it
+        comes.
         """
         driver: Any = self.connection.connection.driver_connection
         if self.connection.dialect.name != "postgresql" or not hasattr(driver, "pipeline"):
@@ -622,6 +638,11 @@ def _select_where_any(
     )
     statement = sa.select(*selected).where(condition).order_by(*order)
     return statement.with_for_update() if lock else statement
+
+
+def _row_locks(dialect: Dialect) -> bool:
+    """Whether ``SELECT ... FOR UPDATE`` locks rows on ``dialect`` (SQLite leaves it out)."""
+    return dialect.name != "sqlite"
 
 
 @functools.lru_cache(maxsize=128)

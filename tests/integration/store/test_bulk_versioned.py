@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from l2o import domain as d
 from l2o.errors import StaleRecord, StoreError
-from l2o.store import SqlAlchemyUnitOfWork
+from l2o.store import SqlAlchemyUnitOfWork, engine_for, upgrade
 from l2o.store.bulk import BulkWriter
 
 T0 = datetime(2025, 3, 3, 9, tzinfo=UTC)
@@ -102,6 +102,49 @@ def test_a_versioned_write_on_a_record_changed_meanwhile_is_stale(engine: Engine
     stored = _state(engine)
     assert stored is not None
     assert (stored.version, stored.loads) == (2, {"a": 1})
+
+
+def test_a_row_read_locked_is_updated_with_the_writes_sent_together(engine: Engine) -> None:
+    values = {"day": None, "loads": {}, "pointers": {}, "updated_at": T0}
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        BulkWriter.for_unit_of_work(uow).write_versioned(
+            "routing_state", d.ROUTING_STATE_ID, None, values
+        )
+        uow.commit()
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        writer = BulkWriter.for_unit_of_work(uow)
+        (row,) = writer.rows_where_any("routing_state", {"id": [d.ROUTING_STATE_ID]}, lock=True)
+        with writer.together():  # on PostgreSQL the update waits for no row count
+            writer.write_versioned(
+                "routing_state",
+                d.ROUTING_STATE_ID,
+                row["version"],
+                {**values, "loads": {"ana": 3}},
+                locked=True,
+            )
+            writer.append("outbox", [_event("e-1")])
+        uow.commit()
+    stored = _state(engine)
+    assert stored is not None
+    assert (stored.version, stored.loads) == (2, {"ana": 3})
+
+
+def test_sqlite_checks_a_locked_write_all_the_same(sqlite_url: str) -> None:
+    """SQLite has no row locks: a write said to be on a locked row is still refused when
+    the row moved on (on a server the lock keeps it from moving)."""
+    engine = engine_for(sqlite_url)
+    upgrade(engine)
+    values = {"day": None, "loads": {}, "pointers": {}, "updated_at": T0}
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        writer = BulkWriter.for_unit_of_work(uow)
+        writer.write_versioned("routing_state", d.ROUTING_STATE_ID, None, values)
+        writer.write_versioned("routing_state", d.ROUTING_STATE_ID, 1, values)
+        uow.commit()
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        writer = BulkWriter.for_unit_of_work(uow)
+        with pytest.raises(StaleRecord):
+            writer.write_versioned("routing_state", d.ROUTING_STATE_ID, 1, values, locked=True)
+    engine.dispose()
 
 
 def test_audited_records_are_not_written_past_their_audit(engine: Engine) -> None:
