@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from l2o.entrypoints.api import create_api
 from l2o.entrypoints.api import key_ledger as ledger_module
+from l2o.entrypoints.api import lead_intake as intake_module
 from l2o.entrypoints.api.config import ApiSettings
 from l2o.services.access_idempotency import (
     KeyClaim,
@@ -96,14 +97,19 @@ def test_keyed_posts_arriving_together_settle_their_keys_together(
     engine: Engine, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_sdrs(engine)
-    groups: list[list[str]] = []
+    groups: list[list[str]] = []  # the operations of each transaction of keys
     real_settle = ledger_module.settle_keys
 
-    def counting(engine_: Engine, operations: list[object], **kw: object) -> object:
-        groups.append([type(op).__name__ for op in operations])
-        return real_settle(engine_, operations, **kw)  # type: ignore[arg-type]
+    def counting(by: str) -> object:
+        def settle(engine_: Engine, operations: list[object], **kw: object) -> object:
+            groups.append([f"{type(op).__name__} by {by}" for op in operations])
+            return real_settle(engine_, operations, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ledger_module, "settle_keys", counting)
+        return settle
+
+    # A new lead's key is claimed in the lead's own group; its answer is stored after.
+    monkeypatch.setattr(intake_module, "settle_keys", counting("intake"))
+    monkeypatch.setattr(ledger_module, "settle_keys", counting("ledger"))
     app = create_api(engine, spec=SPEC, settings=ApiSettings(data_dir=tmp_path / "data"))
     token = world.tokens["admin"]
     bodies = [{"last_name": f"Keyed{i}", "country": "US"} for i in range(10)]
@@ -126,7 +132,9 @@ def test_keyed_posts_arriving_together_settle_their_keys_together(
 
     assert [a.status_code for a in answers] == [201] * len(bodies), answers[0].text
     operations = [op for group in groups for op in group]
-    assert operations.count("KeyClaim") == operations.count("KeyCompletion") == len(bodies)
+    assert operations.count("KeyClaim by intake") == len(bodies)
+    assert operations.count("KeyCompletion by ledger") == len(bodies)
+    assert len(operations) == 2 * len(bodies)
     assert len(groups) < len(operations)  # keys shared transactions
     assert max(len(group) for group in groups) > 1
     owner = world.users["admin"]

@@ -186,6 +186,70 @@ def test_concurrent_posts_with_one_idempotency_key_store_one_lead(
         assert count.scalar_one() == 1
 
 
+def test_a_keyed_lead_refused_before_its_group_keeps_the_refusal_under_its_key(
+    engine: Engine, world: World, tmp_path: Path
+) -> None:
+    """The key of a ``POST /leads`` is claimed in its lead's group; a request refused before
+    it gets there (a body that does not validate) has its key claimed afterwards, with the
+    refusal as the key's answer - as for any other POST."""
+    add_sdrs(engine)
+    app = create_api(engine, spec=SPEC, settings=ApiSettings(data_dir=tmp_path / "data"))
+    bad: dict[str, object] = {"last_name": "Bad", "country": "USA"}  # not a two-letter code
+    headers = auth(world.tokens["admin"], **{"Idempotency-Key": "lead-bad"})
+
+    async def posts() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
+            first = await client.post("/leads", json=bad, headers=headers)
+            again = await client.post("/leads", json=bad, headers=headers)
+            fixed = await client.post("/leads", json={**bad, "country": "US"}, headers=headers)
+            return [first, again, fixed]
+
+    first, again, fixed = asyncio.run(posts())
+    assert first.status_code == again.status_code == 422
+    assert again.content == first.content
+    assert fixed.status_code == 422
+    assert fixed.json()["rule"] == "idempotency.mismatch"  # the key holds the refusal
+    stored = idempotency.find_key(engine, world.users["admin"], "lead-bad")
+    assert stored is not None
+    assert (stored.status_code, stored.body) == (422, first.content)
+    with engine.connect() as conn:
+        count = conn.execute(sa.text("select count(*) from leads where last_name = 'Bad'"))
+        assert count.scalar_one() == 0
+
+
+def test_a_keyed_lead_that_fails_lets_its_key_go_for_a_retry(
+    engine: Engine, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Claimed in its group, the key of a lead that could not be stored (a 5xx) is released:
+    the retry with the same key adds the lead."""
+    add_sdrs(engine)
+    app = create_api(engine, spec=SPEC, settings=ApiSettings(data_dir=tmp_path / "data"))
+    body: dict[str, object] = {"last_name": "Retried", "country": "US"}
+    headers = auth(world.tokens["admin"], **{"Idempotency-Key": "lead-retry"})
+    real_store_group = intake_module.store_group
+
+    def store_nothing(*args: object, **kw: object) -> list[Exception]:
+        return [RuntimeError("the store went away")]
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
+            return await client.post("/leads", json=body, headers=headers)
+
+    monkeypatch.setattr(intake_module, "store_group", store_nothing)
+    failed = asyncio.run(post())
+    assert failed.status_code == 500
+    assert idempotency.find_key(engine, world.users["admin"], "lead-retry") is None
+
+    monkeypatch.setattr(intake_module, "store_group", real_store_group)
+    retried = asyncio.run(post())
+    assert retried.status_code == 201
+    stored = idempotency.find_key(engine, world.users["admin"], "lead-retry")
+    assert stored is not None
+    assert (stored.status_code, stored.body) == (201, retried.content)
+
+
 def test_a_key_released_while_it_is_looked_up_is_claimed_again(
     engine: Engine, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

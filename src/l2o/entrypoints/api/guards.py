@@ -15,7 +15,11 @@ while the first is still being answered, another with its key gets 409. Keys are
 token owner, so two clients cannot collide. A 5xx answer is not stored: a retry may succeed.
 A request with a new key costs two writes besides its own: claiming the key (which reads
 what the key holds only when it is taken) and storing the response; the keys of requests
-arriving together are settled in one transaction (``KeyLedger``).
+arriving together are settled in one transaction (``KeyLedger``). ``POST /leads`` claims its
+key in its lead's write group (``KeyHold``, read by the route from the request's state), so
+the request waits for one group, not two; refused before it got there (a token without the
+permission, a body that does not validate), the key is claimed afterwards, with the refusal
+as its answer.
 """
 
 from __future__ import annotations
@@ -26,11 +30,18 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from l2o.entrypoints.api.key_ledger import KeyHold, KeyTaken
 from l2o.services.access_idempotency import KeyClaim, KeyCompletion, KeyRelease
+from l2o.store.access import StoredResponse
 
-__all__ = ["RequestGuards"]
+__all__ = ["KEY_HOLD", "RequestGuards"]
 
 _PROBLEM = b"application/problem+json"
+#: Where a route that claims its key in its own write group finds the claim: the request's
+#: state (``request.state.idempotency_key_hold``).
+KEY_HOLD = "idempotency_key_hold"
+#: The routes that do: (method, path under the API's root).
+_CLAIMED_WITH_THE_WRITE = frozenset({("POST", "/leads")})
 
 
 class RequestGuards:
@@ -123,28 +134,16 @@ class RequestGuards:
         fingerprint = hashlib.sha256(
             b"\n".join([scope["method"].encode(), path.encode(), body])
         ).hexdigest()
-        stored = await ledger.settle(KeyClaim(owner, key, fingerprint, scope["method"], path))
-        if stored is not None:
-            if stored.fingerprint != fingerprint:
-                await _problem(
-                    send,
-                    422,
-                    "Idempotency-Key reused",
-                    f"key {key!r} was used for a different request "
-                    f"({stored.method} {stored.path}); use a new key",
-                    "idempotency.mismatch",
-                )
-            elif stored.in_progress:
-                await _problem(
-                    send,
-                    409,
-                    "Request in progress",
-                    f"a request with key {key!r} is still being answered",
-                    "idempotency.in_progress",
-                )
-            else:
-                await _replay_response(send, stored.status_code or 200, stored.headers, stored.body)
-            return
+        claim = KeyClaim(owner, key, fingerprint, scope["method"], path)
+        route = (scope["method"], str(scope["path"]).removeprefix(scope.get("root_path", "")))
+        hold = KeyHold(claim) if route in _CLAIMED_WITH_THE_WRITE else None
+        if hold is not None:
+            scope.setdefault("state", {})[KEY_HOLD] = hold
+        else:
+            stored = await ledger.settle(claim)
+            if stored is not None:
+                await _answer_taken(send, key, fingerprint, stored)
+                return
         captured: dict[str, Any] = {"status": 500, "headers": [], "body": bytearray()}
 
         async def capture(message: Message) -> None:
@@ -157,11 +156,20 @@ class RequestGuards:
 
         try:
             await self.app(scope, receive, capture)
+        except KeyTaken as taken:  # claimed in the route's write group, by another request
+            await _answer_taken(send, key, fingerprint, taken.stored)
+            return
         except BaseException:
-            await ledger.settle(KeyRelease(owner, key))
+            if hold is None or hold.claimed:
+                await ledger.settle(KeyRelease(owner, key))
             raise
         status = int(captured["status"])
-        if status >= 500 or status == 401:
+        if hold is not None and not hold.claimed:
+            # Answered before the route's write group claimed the key: a refusal to keep
+            # (claimed now), or a failure a retry may get past (nothing to keep).
+            if status >= 500 or status == 401 or await ledger.settle(claim) is not None:
+                return
+        elif status >= 500 or status == 401:
             await ledger.settle(KeyRelease(owner, key))
             return
         kept = {
@@ -170,6 +178,30 @@ class RequestGuards:
             if k.lower() in (b"content-type", b"location")
         }
         await ledger.settle(KeyCompletion(owner, key, status, kept, bytes(captured["body"])))
+
+
+async def _answer_taken(send: Send, key: str, fingerprint: str, stored: StoredResponse) -> None:
+    """Answer a request whose key was claimed before: the stored response again, 409 while
+    the first request is still being answered, 422 if the key was used for another one."""
+    if stored.fingerprint != fingerprint:
+        await _problem(
+            send,
+            422,
+            "Idempotency-Key reused",
+            f"key {key!r} was used for a different request "
+            f"({stored.method} {stored.path}); use a new key",
+            "idempotency.mismatch",
+        )
+    elif stored.in_progress:
+        await _problem(
+            send,
+            409,
+            "Request in progress",
+            f"a request with key {key!r} is still being answered",
+            "idempotency.in_progress",
+        )
+    else:
+        await _replay_response(send, stored.status_code or 200, stored.headers, stored.body)
 
 
 async def _owner_of(principals: Any, headers: dict[str, str]) -> str | None:

@@ -17,14 +17,34 @@ operation's result.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
 from l2o.entrypoints.api.grouping import StoreTurns, WriteGroups
-from l2o.services.access_idempotency import KeyOperation, KeyResult, settle_keys
+from l2o.services.access_idempotency import KeyClaim, KeyOperation, KeyResult, settle_keys
 from l2o.store.access import StoredResponse
 
-__all__ = ["KeyLedger"]
+__all__ = ["KeyHold", "KeyLedger", "KeyTaken"]
+
+
+@dataclass(eq=False)
+class KeyHold:
+    """A keyed request's claim, left to the write group that runs its command (a new lead's:
+    ``lead_intake``), so the request waits for one group, not two; ``claimed`` once the key
+    is the request's own."""
+
+    claim: KeyClaim
+    claimed: bool = False
+
+
+class KeyTaken(Exception):
+    """The request's key was claimed before - by the request it repeats, or one with another
+    body: ``stored`` is what the key holds, for the guard to answer with."""
+
+    def __init__(self, stored: StoredResponse) -> None:
+        super().__init__(f"idempotency key taken ({stored.method} {stored.path})")
+        self.stored = stored
 
 
 class KeyLedger:

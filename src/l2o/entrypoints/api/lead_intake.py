@@ -18,6 +18,12 @@ database error) is stored again one lead at a time, so only the lead that fails 
 error and the others their outcomes. Leads are grouped per acting user, since a batch is
 audited under one actor.
 
+A request with an ``Idempotency-Key`` hands its claim to the intake (a
+:class:`~l2o.entrypoints.api.key_ledger.KeyHold`): the claims of a group are settled first,
+in a transaction of their own, and a lead whose key was taken is not added - its request gets
+:class:`~l2o.entrypoints.api.key_ledger.KeyTaken`, for the guard to answer with what the key
+holds. The request so waits for one group, not for a group of claims and then its lead's.
+
 The grouping is :class:`~l2o.entrypoints.api.grouping.WriteGroups`. Every routed lead
 writes the one pool-state row, so two groups stored at once (two worker processes) cannot
 both commit it as they read it. On PostgreSQL the batch locks that row when it starts
@@ -35,9 +41,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 
 from l2o.domain import AddLead
 from l2o.entrypoints.api.grouping import StoreTurns, WriteGroups
+from l2o.entrypoints.api.key_ledger import KeyHold, KeyTaken
+from l2o.services.access_idempotency import settle_keys
 from l2o.services.bootstrap import RevenueSystem
 from l2o.services.leads import LeadOutcome, add_lead
 from l2o.services.leads_batch import NewLead, add_leads
@@ -45,6 +54,14 @@ from l2o.services.leads_batch import NewLead, add_leads
 __all__ = ["LeadIntake", "store_group"]
 
 _log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Arrival:
+    """A lead to add and, for a keyed request, the claim on its key."""
+
+    command: AddLead
+    key: KeyHold | None
 
 
 class LeadIntake:
@@ -61,18 +78,35 @@ class LeadIntake:
     ) -> None:
         self.system = system
         self.turns = turns
-        self._groups: WriteGroups[AddLead, LeadOutcome] = WriteGroups(
+        self._groups: WriteGroups[_Arrival, LeadOutcome] = WriteGroups(
             self._store, window=window, max_group=max_group
         )
 
-    async def add(self, command: AddLead) -> LeadOutcome:
-        """Store ``command``'s lead with the others arriving now; its outcome."""
-        return await self._groups.submit(command)
+    async def add(self, command: AddLead, key: KeyHold | None = None) -> LeadOutcome:
+        """Store ``command``'s lead with the others arriving now; its outcome. With ``key``,
+        the key is claimed first, in the same group: ``KeyTaken`` if it was claimed before
+        (no lead is added)."""
+        return await self._groups.submit(_Arrival(command, key))
 
-    def _store(self, commands: Sequence[AddLead]) -> list[LeadOutcome | Exception]:
-        return store_group(
-            self.system, commands, turn=None if self.turns is None else self.turns.turn
-        )
+    def _store(self, arrivals: Sequence[_Arrival]) -> list[LeadOutcome | Exception]:
+        turn = None if self.turns is None else self.turns.turn
+        results: list[LeadOutcome | Exception | None] = [None] * len(arrivals)
+        keyed = [(i, a.key) for i, a in enumerate(arrivals) if a.key is not None]
+        if keyed:
+            claims = [key.claim for _, key in keyed]
+            settled = settle_keys(self.system().engine, claims, turn=turn)
+            for (i, key), result in zip(keyed, settled, strict=True):
+                if isinstance(result, Exception):
+                    results[i] = result
+                elif result is not None:
+                    results[i] = KeyTaken(result)
+                else:
+                    key.claimed = True
+        waiting = [i for i, result in enumerate(results) if result is None]
+        commands = [arrivals[i].command for i in waiting]
+        for i, outcome in zip(waiting, store_group(self.system, commands, turn=turn), strict=True):
+            results[i] = outcome
+        return [r for r in results if r is not None]
 
 
 def store_group(

@@ -23,6 +23,7 @@ from l2o.entrypoints.api.answers import (
     StageMoveAnswer,
 )
 from l2o.entrypoints.api.deps import ApiContext, Context, CurrentPrincipal, Scope, requires
+from l2o.entrypoints.api.guards import KEY_HOLD
 from l2o.entrypoints.api.problems import PROBLEM_RESPONSES
 from l2o.entrypoints.api.schemas import (
     AddLeadBody,
@@ -232,7 +233,8 @@ async def create_lead(
     system = await ctx.system_ready()
     # The clock is read now, as the request arrives, not when its group is stored.
     command = d.AddLead(at=system.now(body.at), requested_by=principal.user_id, **fields)
-    outcome = await ctx.leads.add(command)
+    # A keyed request's key is claimed in the lead's own group (see guards).
+    outcome = await ctx.leads.add(command, getattr(request.state, KEY_HOLD, None))
     return outcome.to_json()
 
 
