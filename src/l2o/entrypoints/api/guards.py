@@ -17,9 +17,9 @@ A request with a new key costs two writes besides its own: claiming the key (whi
 what the key holds only when it is taken) and storing the response; the keys of requests
 arriving together are settled in one transaction (``KeyLedger``). ``POST /leads`` claims its
 key in its lead's write group (``KeyHold``, read by the route from the request's state), so
-the request waits for one group, not two; refused before it got there (a token without the
-permission, a body that does not validate), the key is claimed afterwards, with the refusal
-as its answer.
+the request waits for one group, not two, and its answer is stored with a later group's
+claims; refused before it got there (a token without the permission, a body that does not
+validate), the key is claimed afterwards, with the refusal as its answer.
 """
 
 from __future__ import annotations
@@ -154,6 +154,8 @@ class RequestGuards:
                 captured["body"].extend(message.get("body", b""))
             await send(message)
 
+        # A key the route's write group claimed is answered with that group's next one.
+        settle = ledger.settle if hold is None else self.context.leads.settle_key
         try:
             await self.app(scope, receive, capture)
         except KeyTaken as taken:  # claimed in the route's write group, by another request
@@ -161,7 +163,7 @@ class RequestGuards:
             return
         except BaseException:
             if hold is None or hold.claimed:
-                await ledger.settle(KeyRelease(owner, key))
+                await settle(KeyRelease(owner, key))
             raise
         status = int(captured["status"])
         if hold is not None and not hold.claimed:
@@ -169,15 +171,16 @@ class RequestGuards:
             # (claimed now), or a failure a retry may get past (nothing to keep).
             if status >= 500 or status == 401 or await ledger.settle(claim) is not None:
                 return
+            settle = ledger.settle
         elif status >= 500 or status == 401:
-            await ledger.settle(KeyRelease(owner, key))
+            await settle(KeyRelease(owner, key))
             return
         kept = {
             k.decode("latin-1"): v.decode("latin-1")
             for k, v in captured["headers"]
             if k.lower() in (b"content-type", b"location")
         }
-        await ledger.settle(KeyCompletion(owner, key, status, kept, bytes(captured["body"])))
+        await settle(KeyCompletion(owner, key, status, kept, bytes(captured["body"])))
 
 
 async def _answer_taken(send: Send, key: str, fingerprint: str, stored: StoredResponse) -> None:

@@ -23,6 +23,7 @@ A request with an ``Idempotency-Key`` hands its claim to the intake (a
 in a transaction of their own, and a lead whose key was taken is not added - its request gets
 :class:`~l2o.entrypoints.api.key_ledger.KeyTaken`, for the guard to answer with what the key
 holds. The request so waits for one group, not for a group of claims and then its lead's.
+Its answer is stored (``settle_key``) with the claims of a later group, in their transaction.
 
 The grouping is :class:`~l2o.entrypoints.api.grouping.WriteGroups`. Every routed lead
 writes the one pool-state row, so two groups stored at once (two worker processes) cannot
@@ -42,14 +43,21 @@ import logging
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from typing import cast
 
 from l2o.domain import AddLead
 from l2o.entrypoints.api.grouping import StoreTurns, WriteGroups
 from l2o.entrypoints.api.key_ledger import KeyHold, KeyTaken
-from l2o.services.access_idempotency import settle_keys
+from l2o.services.access_idempotency import (
+    KeyCompletion,
+    KeyOperation,
+    KeyRelease,
+    settle_keys,
+)
 from l2o.services.bootstrap import RevenueSystem
 from l2o.services.leads import LeadOutcome, add_lead
 from l2o.services.leads_batch import NewLead, add_leads
+from l2o.store.access import StoredResponse
 
 __all__ = ["LeadIntake", "store_group"]
 
@@ -62,6 +70,9 @@ class _Arrival:
 
     command: AddLead
     key: KeyHold | None
+
+
+_Settled = LeadOutcome | StoredResponse | None
 
 
 class LeadIntake:
@@ -78,7 +89,7 @@ class LeadIntake:
     ) -> None:
         self.system = system
         self.turns = turns
-        self._groups: WriteGroups[_Arrival, LeadOutcome] = WriteGroups(
+        self._groups: WriteGroups[_Arrival | KeyCompletion | KeyRelease, _Settled] = WriteGroups(
             self._store, window=window, max_group=max_group
         )
 
@@ -86,27 +97,44 @@ class LeadIntake:
         """Store ``command``'s lead with the others arriving now; its outcome. With ``key``,
         the key is claimed first, in the same group: ``KeyTaken`` if it was claimed before
         (no lead is added)."""
-        return await self._groups.submit(_Arrival(command, key))
+        return cast(LeadOutcome, await self._groups.submit(_Arrival(command, key)))
 
-    def _store(self, arrivals: Sequence[_Arrival]) -> list[LeadOutcome | Exception]:
+    async def settle_key(self, operation: KeyCompletion | KeyRelease) -> None:
+        """Store the answer to a request whose key a group claimed (or let the key go), with
+        the next group's claims - in the same transaction, not one of its own."""
+        await self._groups.submit(operation)
+
+    def _store(
+        self, items: Sequence[_Arrival | KeyCompletion | KeyRelease]
+    ) -> list[_Settled | Exception]:
         turn = None if self.turns is None else self.turns.turn
-        results: list[LeadOutcome | Exception | None] = [None] * len(arrivals)
-        keyed = [(i, a.key) for i, a in enumerate(arrivals) if a.key is not None]
+        results: list[_Settled | Exception] = [None] * len(items)
+        # The keys first, in the order they came: the answers to earlier requests and the
+        # claims of these; then the leads whose key (if any) is now their own.
+        keyed: list[tuple[int, KeyOperation, KeyHold | None]] = []
+        leads: list[int] = []
+        for i, item in enumerate(items):
+            if not isinstance(item, _Arrival):
+                keyed.append((i, item, None))
+                continue
+            leads.append(i)
+            if item.key is not None:
+                keyed.append((i, item.key.claim, item.key))
         if keyed:
-            claims = [key.claim for _, key in keyed]
-            settled = settle_keys(self.system().engine, claims, turn=turn)
-            for (i, key), result in zip(keyed, settled, strict=True):
-                if isinstance(result, Exception):
+            engine = self.system().engine
+            settled = settle_keys(engine, [operation for _, operation, _ in keyed], turn=turn)
+            for (i, _, hold), result in zip(keyed, settled, strict=True):
+                if hold is None:  # an answer stored, a key let go
                     results[i] = result
-                elif result is not None:
-                    results[i] = KeyTaken(result)
-                else:
-                    key.claimed = True
-        waiting = [i for i, result in enumerate(results) if result is None]
-        commands = [arrivals[i].command for i in waiting]
-        for i, outcome in zip(waiting, store_group(self.system, commands, turn=turn), strict=True):
+                elif result is None:
+                    hold.claimed = True
+                else:  # taken before, or the claim failed: no lead
+                    results[i] = KeyTaken(result) if isinstance(result, StoredResponse) else result
+                    leads.remove(i)
+        commands = [cast(_Arrival, items[i]).command for i in leads]
+        for i, outcome in zip(leads, store_group(self.system, commands, turn=turn), strict=True):
             results[i] = outcome
-        return [r for r in results if r is not None]
+        return results
 
 
 def store_group(
