@@ -51,6 +51,17 @@ def test_rows_matching_any_column_come_oldest_first_with_the_columns_asked(
     assert nothing == []
 
 
+def _first_state(engine: Engine) -> dict[str, object]:
+    """Store an empty routing state (version 1); its values."""
+    values: dict[str, object] = {"day": None, "loads": {}, "pointers": {}, "updated_at": T0}
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        BulkWriter.for_unit_of_work(uow).write_versioned(
+            "routing_state", d.ROUTING_STATE_ID, None, values
+        )
+        uow.commit()
+    return values
+
+
 def _state(engine: Engine) -> d.RoutingState | None:
     with SqlAlchemyUnitOfWork(engine) as uow:
         return uow.routing_state.find(d.ROUTING_STATE_ID)
@@ -77,12 +88,7 @@ def test_a_versioned_write_inserts_then_updates_at_the_version_read(engine: Engi
 
 
 def test_a_versioned_write_on_a_record_changed_meanwhile_is_stale(engine: Engine) -> None:
-    values = {"day": None, "loads": {}, "pointers": {}, "updated_at": T0}
-    with SqlAlchemyUnitOfWork(engine) as uow:
-        BulkWriter.for_unit_of_work(uow).write_versioned(
-            "routing_state", d.ROUTING_STATE_ID, None, values
-        )
-        uow.commit()
+    values = _first_state(engine)
     # Read at version 1 by both; the first write wins, the second is refused.
     with SqlAlchemyUnitOfWork(engine) as uow:
         BulkWriter.for_unit_of_work(uow).write_versioned(
@@ -105,12 +111,7 @@ def test_a_versioned_write_on_a_record_changed_meanwhile_is_stale(engine: Engine
 
 
 def test_a_row_read_locked_is_updated_with_the_writes_sent_together(engine: Engine) -> None:
-    values = {"day": None, "loads": {}, "pointers": {}, "updated_at": T0}
-    with SqlAlchemyUnitOfWork(engine) as uow:
-        BulkWriter.for_unit_of_work(uow).write_versioned(
-            "routing_state", d.ROUTING_STATE_ID, None, values
-        )
-        uow.commit()
+    values = _first_state(engine)
     with SqlAlchemyUnitOfWork(engine) as uow:
         writer = BulkWriter.for_unit_of_work(uow)
         (row,) = writer.rows_where_any("routing_state", {"id": [d.ROUTING_STATE_ID]}, lock=True)
