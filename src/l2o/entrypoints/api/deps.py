@@ -58,10 +58,17 @@ class ApiContext:
     def __post_init__(self) -> None:
         self.principals = KnownPrincipals(self.engine, ttl=self.settings.token_cache_seconds)
         turns = StoreTurns.for_store(self.engine)
+        # SQLite's groups are written on the event loop: a local file, and the worker
+        # processes' turns keep the wait short. A server's wait on the network and its row
+        # locks is left to a thread.
+        on_loop = self.engine.dialect.name == "sqlite"
         self.leads = LeadIntake(
-            self.system, turns=turns, window=self.settings.lead_group_window_ms / 1000
+            self.system,
+            turns=turns,
+            window=self.settings.lead_group_window_ms / 1000,
+            on_loop=on_loop,
         )
-        self.keys = KeyLedger(self.engine, turns=turns)
+        self.keys = KeyLedger(self.engine, turns=turns, on_loop=on_loop)
 
     def system(self) -> RevenueSystem:
         """The spec's compiled rules over the store (loaded once; ``SpecError`` if unusable)."""

@@ -13,6 +13,16 @@ time. ``write`` gives each item its own result or exception, so every request st
 its own outcome. New leads (``lead_intake``) and idempotency keys (``key_ledger``) are
 written this way.
 
+Where a group's write is short and local (SQLite: a file, the worker processes taking turns),
+it runs on the event loop's own thread (``on_loop``) instead: the loop waits the millisecond
+or two it takes, and the requests arriving meanwhile wait in their sockets and make the next
+group. A write in a thread shares the interpreter with the loop, which keeps taking
+requests: each time the write waits for the store it waits again for the interpreter, and a
+group took 2-3 times its CPU time (and about a tenth more CPU a request in all). A write on
+the loop that takes longer than ``slow`` (the store held by someone else: an import's long
+transaction, say) sends the groups after it to a thread, so the loop is held up once, not
+for every group, until a group written there is quick again.
+
 On SQLite one process writes at a time; the API's worker processes on one host take turns
 through a lock file named after the database (``StoreTurns``), so a group waits for the
 other's commit instead of for SQLite's busy timeout, which sleeps in steps of up to 100 ms.
@@ -24,6 +34,7 @@ import asyncio
 import hashlib
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,7 +65,8 @@ class _Waiting(Generic[T, R]):
 
 class WriteGroups(Generic[T, R]):
     """Collects the items one event loop receives and writes them in groups with
-    ``write`` (in a worker thread); ``await submit(item)`` is the item's own result or
+    ``write`` (in a worker thread, or with ``on_loop`` on the loop's thread while writes
+    stay under ``slow`` seconds); ``await submit(item)`` is the item's own result or
     error. ``write`` returns one result or exception per item, in order."""
 
     def __init__(
@@ -63,10 +75,15 @@ class WriteGroups(Generic[T, R]):
         *,
         window: float = 0.002,
         max_group: int = 500,
+        on_loop: bool = False,
+        slow: float = 0.05,
     ) -> None:
         self.write = write
         self.window = window
         self.max_group = max_group
+        self.on_loop = on_loop
+        self.slow = slow
+        self.in_thread = not on_loop  # where the next group is written
         self._waiting: list[_Waiting[T, R]] = []
         self._writing: asyncio.Task[None] | None = None
 
@@ -93,7 +110,7 @@ class WriteGroups(Generic[T, R]):
             del self._waiting[: self.max_group]
             results: Sequence[R | Exception]
             try:
-                results = await anyio.to_thread.run_sync(self.write, [w.item for w in group])
+                results = await self._write([w.item for w in group])
             except Exception as exc:  # nothing could be written: every item fails
                 results = [exc] * len(group)
             except BaseException:  # cancelled (the server stops): no request waits forever
@@ -108,6 +125,19 @@ class WriteGroups(Generic[T, R]):
                     waiting.result.set_exception(result)
                 else:
                     waiting.result.set_result(result)
+            if self._waiting:
+                await asyncio.sleep(0)  # the answers go out before the next group is written
+
+    async def _write(self, items: list[T]) -> Sequence[R | Exception]:
+        """``write(items)`` on the loop or in a thread, as the last writes' times say."""
+        started = time.monotonic()
+        try:
+            if self.in_thread:
+                return await anyio.to_thread.run_sync(self.write, items)
+            return self.write(items)
+        finally:
+            # Slow: the next groups go to a thread; quick again there: back on the loop.
+            self.in_thread = not self.on_loop or time.monotonic() - started > self.slow
 
 
 class StoreTurns:

@@ -51,12 +51,17 @@ class KeyLedger:
     """Settles the idempotency-key operations of one event loop's requests in groups."""
 
     def __init__(
-        self, engine: Engine, *, turns: StoreTurns | None = None, window: float = 0.001
+        self,
+        engine: Engine,
+        *,
+        turns: StoreTurns | None = None,
+        window: float = 0.001,
+        on_loop: bool = False,
     ) -> None:
         self.engine = engine
         self.turns = turns
         self._groups: WriteGroups[KeyOperation, StoredResponse | None] = WriteGroups(
-            self._settle, window=window
+            self._settle, window=window, on_loop=on_loop
         )
 
     async def settle(self, operation: KeyOperation) -> StoredResponse | None:

@@ -25,7 +25,8 @@ in a transaction of their own, and a lead whose key was taken is not added - its
 holds. The request so waits for one group, not for a group of claims and then its lead's.
 Its answer is stored (``settle_key``) with the claims of a later group, in their transaction.
 
-The grouping is :class:`~l2o.entrypoints.api.grouping.WriteGroups`. Every routed lead
+The grouping is :class:`~l2o.entrypoints.api.grouping.WriteGroups` (``on_loop``: each group
+written on the event loop's thread, for SQLite). Every routed lead
 writes the one pool-state row, so two groups stored at once (two worker processes) cannot
 both commit it as they read it. On PostgreSQL the batch locks that row when it starts
 routing (``SELECT ... FOR UPDATE``): another group scores its leads meanwhile and waits only
@@ -86,11 +87,12 @@ class LeadIntake:
         turns: StoreTurns | None = None,
         window: float = 0.002,
         max_group: int = 500,
+        on_loop: bool = False,
     ) -> None:
         self.system = system
         self.turns = turns
         self._groups: WriteGroups[_Arrival | KeyCompletion | KeyRelease, _Settled] = WriteGroups(
-            self._store, window=window, max_group=max_group
+            self._store, window=window, max_group=max_group, on_loop=on_loop
         )
 
     async def add(self, command: AddLead, key: KeyHold | None = None) -> LeadOutcome:
