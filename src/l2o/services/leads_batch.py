@@ -173,9 +173,13 @@ def _add(
         _scored(uow, system, item, lead_id, accounts)
         for item, lead_id in zip(leads, lead_ids, strict=True)
     ]
+    routes = any(item.lead.route for item in leads)
+    # The reps the pools name are users the batch only reads: found before the turn (or
+    # the lock), not while holding it.
+    users = _user_ids(writer, _pool_members(system)) if routes else {}
     if routing_turn is not None:
         held.enter_context(routing_turn())
-    pools = _Pools(uow, system, writer) if any(item.lead.route for item in leads) else None
+    pools = _Pools(uow, system, writer, users) if routes else None
     outcomes: list[LeadOutcome] = []
     assignment_rows: list[dict[str, Any]] = []
     for item, new in zip(leads, scored, strict=True):
@@ -265,7 +269,13 @@ class _Pools:
     """The pools' state through a batch: read once, carried from routing to routing, and
     stored once (versioned, as one routing stores it) - read and written without the ORM."""
 
-    def __init__(self, uow: BufferedUnitOfWork, system: RevenueSystem, writer: BulkWriter) -> None:
+    def __init__(
+        self,
+        uow: BufferedUnitOfWork,
+        system: RevenueSystem,
+        writer: BulkWriter,
+        users: dict[str, str | None],
+    ) -> None:
         self.uow = uow
         self.system = system
         self.writer = writer
@@ -277,7 +287,7 @@ class _Pools:
             else PoolState()
         )
         self.last_routed: datetime | None = None
-        self._users: dict[str, str | None] = {}
+        self._users = dict(users)  # each rep reference's user id, as found so far
 
     @property
     def locked(self) -> bool:
@@ -329,15 +339,15 @@ class _Pools:
         return _detached(Assignment, values, changed=False)
 
     def _user_id_of(self, reference: str) -> str | None:
-        if reference not in self._users:
-            # The reps the pools name are resolved together, with the one asked for.
-            wanted = {reference, *self._members()} - self._users.keys()
-            self._users.update(_user_ids(self.writer, wanted))
+        if reference not in self._users:  # not a pool's rep (found before)
+            self._users.update(_user_ids(self.writer, {reference}))
         return self._users[reference]
 
-    def _members(self) -> set[str]:
-        routing = self.system.spec.signals.routing if self.system.spec.signals else None
-        return {m.user for pool in (routing.pools if routing else ()) for m in pool.members}
+
+def _pool_members(system: RevenueSystem) -> set[str]:
+    """The rep references the spec's routing pools name."""
+    routing = system.spec.signals.routing if system.spec.signals else None
+    return {m.user for pool in (routing.pools if routing else ()) for m in pool.members}
 
 
 def _user_ids(writer: BulkWriter, references: set[str]) -> dict[str, str | None]:
