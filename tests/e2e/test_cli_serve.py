@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from l2o.entrypoints.server import create_app
+from l2o.entrypoints.server import build_ahead, create_app
 from l2o.services.access import add_user, create_token
 from l2o.store import engine_for, upgrade
 
@@ -41,6 +41,49 @@ def test_the_app_serves_the_dashboard_and_the_api_side_by_side(store: str) -> No
     assert page.status_code == 303
     assert page.headers["location"].startswith("/signin")
     assert "<form" in client.get("/signin").text
+
+
+def test_the_revenue_system_is_built_as_the_server_starts_not_on_the_first_request(
+    store: str,
+) -> None:
+    app = create_app(engine_for(store), spec=EXAMPLE_SPEC)
+    context = app.api.state.l2o  # type: ignore[attr-defined]
+    assert context._system is None  # built on first use...
+
+    build_ahead(app)  # ...or as the server starts
+
+    assert context._system is not None
+    assert context.system() is context._system
+
+
+def test_a_spec_the_system_cannot_be_built_from_is_left_for_the_requests_to_report(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no architecture.yaml here, and no L2O_SPEC
+    monkeypatch.delenv("L2O_SPEC", raising=False)
+    engine = engine_for(store)
+    token = create_token(engine, add_user(engine, name="Ada Admin", access_role="admin"))
+    app = create_app(engine)
+
+    build_ahead(app)  # does not stop the server starting
+
+    assert "built on the first request" in caplog.text
+    answer = TestClient(app).post(
+        "/api/leads", json={"last_name": "Lane"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code >= 400
+    assert "architecture.yaml" in answer.text
+
+
+def test_a_settled_server_heap_is_frozen_and_collected_less_often() -> None:
+    script = (
+        "import gc; from l2o.entrypoints.serving import settle_heap; settle_heap(); "
+        "print(gc.get_freeze_count() > 0, gc.get_threshold()[0])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["True", "7000"]
 
 
 def test_api_requests_reach_the_api_as_mounted_and_the_rest_the_dashboard(store: str) -> None:

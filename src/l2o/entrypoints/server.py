@@ -17,6 +17,7 @@ first: that costs a tenth of a small request's time. Everything else, the lifesp
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +29,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from l2o.__about__ import __version__
 from l2o.entrypoints.api import create_api
+from l2o.entrypoints.api.deps import ApiContext
 from l2o.entrypoints.web import create_router, mount_static
+from l2o.errors import L2OError
 from l2o.spec import ArchitectureSpec, load_spec
 
-__all__ = ["API_PREFIX", "create_app"]
+__all__ = ["API_PREFIX", "build_ahead", "create_app"]
 
 API_PREFIX = "/api"
+
+_log = logging.getLogger(__name__)
 
 
 def create_app(
@@ -67,6 +72,20 @@ def create_app(
     mount_static(app)
     app.include_router(create_router(engine, spec=loaded, models_dir=models_dir))
     return app
+
+
+def build_ahead(app: FastAPI) -> None:
+    """Build what the first API request would build - the revenue system: the spec's
+    compiled rules over the store - now, as the server starts, so that settling the heap
+    (:func:`l2o.entrypoints.serving.settle_heap`) freezes it with the rest. A spec or store
+    it cannot be built from is left for the requests to report, as without."""
+    if not isinstance(app, _Site) or not isinstance(app.api, FastAPI):
+        return
+    context: ApiContext = app.api.state.l2o
+    try:
+        context.system()
+    except L2OError as exc:
+        _log.warning("the revenue system will be built on the first request: %s", exc)
 
 
 class _Site(FastAPI):

@@ -119,7 +119,7 @@ def _serve(url: str, spec: Path, host: str, port: int) -> None:
     """Serve the dashboard and the API over the store at ``url`` until interrupted."""
     import uvicorn
 
-    from l2o.entrypoints.server import create_app
+    from l2o.entrypoints.server import build_ahead, create_app
     from l2o.entrypoints.serving import settle_heap
     from l2o.services.demo_access import demo_tokens
 
@@ -147,6 +147,7 @@ def _serve(url: str, spec: Path, host: str, port: int) -> None:
             soft_wrap=True,
         )
     console.print("Ctrl+C stops the server")
+    build_ahead(app)
     settle_heap()
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -30,7 +30,7 @@ def serve(
     """Serve the dashboard and the API (docs at /api/docs) until interrupted."""
     import uvicorn
 
-    from l2o.entrypoints.server import create_app
+    from l2o.entrypoints.server import build_ahead, create_app
     from l2o.entrypoints.serving import settle_heap
 
     settings = guarded(lambda: load_settings(db))
@@ -50,5 +50,6 @@ def serve(
         typer.echo(f"{workers} worker processes", err=True)
         serve_workers(host, port, workers)
         return
+    build_ahead(app)
     settle_heap()
     uvicorn.run(app, host=host, port=port, log_level="info")
