@@ -55,6 +55,9 @@ LOOKUP_CHUNK = 2_000
 MERGED_SCAN_IDS = 50_000
 #: Rows per ``executemany`` call.
 WRITE_CHUNK = 5_000
+#: At most this many values looked up at once, a row look-up goes by a statement compiled
+#: once per number of values (more, by SQLAlchemy's expanding parameters).
+FEW_VALUES = 64
 
 T = TypeVar("T")
 
@@ -203,9 +206,50 @@ class BulkWriter:
             return []
         names = tuple(columns) if columns is not None else None
         table = metadata.tables[table_name]
-        statement = _select_where_any(table, tuple(sorted(wanted)), names, lock)
+        matched = tuple(sorted(wanted))
+        if sum(map(len, wanted.values())) <= FEW_VALUES:
+            return self._few_rows_where_any(table, wanted, matched, names, lock)
+        statement = _select_where_any(table, matched, names, lock)
         params = {f"_{name}": values for name, values in wanted.items()}
         return [dict(row) for row in self.connection.execute(statement, params).mappings()]
+
+    def _few_rows_where_any(
+        self,
+        table: sa.Table,
+        wanted: dict[str, list[Any]],
+        matched: tuple[str, ...],
+        columns: tuple[str, ...] | None,
+        lock: bool,
+    ) -> list[dict[str, Any]]:
+        """:meth:`rows_where_any` for a few values: the ``SELECT`` compiled once per table,
+        columns and number of values, sent to the driver as it is and its values turned
+        into Python's as SQLAlchemy's result would turn them - without the statement being
+        compiled again for its values and the result's per-row machinery, which cost more
+        than SQLite's look-up itself."""
+        dialect = self.connection.dialect
+        counts = tuple(len(wanted[name]) for name in matched)
+        sql, order, binds, selected = _compiled_select(
+            table, matched, counts, columns, lock, dialect
+        )
+        values = [
+            value if bind is None else bind(value)
+            for name, bind in zip(matched, binds, strict=True)
+            for value in wanted[name]
+        ]
+        params: Any = tuple(values) if order is None else dict(zip(order, values, strict=True))
+        result = self.connection.exec_driver_sql(sql, params)
+        codes = tuple(entry[1] for entry in result.cursor.description)
+        rows = result.fetchall()
+        if not rows:
+            return []
+        processors = _result_processors(table, selected, dialect, codes)
+        return [
+            {
+                name: value if process is None else process(value)
+                for name, value, process in zip(selected, row, processors, strict=True)
+            }
+            for row in rows
+        ]
 
     def write_versioned(
         self,
@@ -638,6 +682,54 @@ def _select_where_any(
     )
     statement = sa.select(*selected).where(condition).order_by(*order)
     return statement.with_for_update() if lock else statement
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled_select(
+    table: sa.Table,
+    matched: tuple[str, ...],
+    counts: tuple[int, ...],
+    columns: tuple[str, ...] | None,
+    lock: bool,
+    dialect: Dialect,
+) -> tuple[str, tuple[str, ...] | None, tuple[Callable[[Any], Any] | None, ...], tuple[str, ...]]:
+    """:func:`_select_where_any` with ``counts[i]`` values for ``matched[i]``, compiled for
+    ``dialect``: its SQL, the names of its parameters in the order the values go (``None``
+    where they go by position), each matched column's bind processor and the columns it
+    selects, in order."""
+    selected = columns if columns is not None else tuple(table.columns.keys())
+    order = [table.c[name] for name in ("created_at", "id") if name in table.c]
+    condition = sa.or_(
+        *(
+            table.c[name].in_([sa.bindparam(f"_{name}_{i}") for i in range(count)])
+            for name, count in zip(matched, counts, strict=True)
+        )
+    )
+    statement = sa.select(*(table.c[name] for name in selected)).where(condition)
+    statement = statement.order_by(*order)
+    compiled = (statement.with_for_update() if lock else statement).compile(dialect=dialect)
+    names = tuple(
+        f"_{name}_{i}" for name, count in zip(matched, counts, strict=True) for i in range(count)
+    )
+    processor = sqlite_bind_processor if dialect.name == "sqlite" else _bind_processor
+    binds = tuple(processor(table.c[name].type, dialect) for name in matched)
+    if compiled.positional:
+        if tuple(compiled.positiontup or ()) != names:
+            raise StoreError(f"unexpected parameter order in a look-up of {table.name}")
+        return compiled.string, None, binds, selected
+    return compiled.string, names, binds, selected
+
+
+@functools.lru_cache(maxsize=512)
+def _result_processors(
+    table: sa.Table, selected: tuple[str, ...], dialect: Dialect, codes: tuple[Any, ...]
+) -> tuple[Callable[[Any], Any] | None, ...]:
+    """SQLAlchemy's own result processor of each ``selected`` column of ``table`` on
+    ``dialect``, for the values the driver describes with ``codes``."""
+    return tuple(
+        table.c[name].type.dialect_impl(dialect).result_processor(dialect, code)
+        for name, code in zip(selected, codes, strict=True)
+    )
 
 
 def _row_locks(dialect: Dialect) -> bool:

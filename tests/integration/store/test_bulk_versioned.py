@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from l2o import domain as d
 from l2o.errors import StaleRecord, StoreError
-from l2o.store import SqlAlchemyUnitOfWork, engine_for, upgrade
+from l2o.store import SqlAlchemyUnitOfWork, bulk, engine_for, upgrade
 from l2o.store.bulk import BulkWriter
 
 T0 = datetime(2025, 3, 3, 9, tzinfo=UTC)
@@ -49,6 +49,67 @@ def test_rows_matching_any_column_come_oldest_first_with_the_columns_asked(
     assert everything[0]["name"] == "D"
     assert everything[0]["created_at"] == T0  # read through the column types
     assert nothing == []
+
+
+def test_a_few_values_are_looked_up_as_many_are(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A few values go by a statement compiled per number of values, read without SQLAlchemy's
+    # result; more by expanding parameters. Both give the same rows, typed the same.
+    _users(engine)
+    _first_state(engine)
+    audit = {"record_type": "Lead", "action": "update", "field": "score", "source": "test"}
+    with SqlAlchemyUnitOfWork(engine) as uow:  # JSON values, an enum, times
+        BulkWriter.for_unit_of_work(uow).append(
+            "audit_log",
+            [
+                {
+                    **audit,
+                    "id": "a-1",
+                    "record_id": "l-1",
+                    "old_value": {"points": 1.5},
+                    "new_value": None,
+                    "changed_by": None,
+                    "changed_at": T0,
+                },
+                {
+                    **audit,
+                    "id": "a-2",
+                    "record_id": "l-2",
+                    "old_value": ["fit", 2],
+                    "new_value": "text",
+                    "changed_by": "u-1",
+                    "changed_at": T0 + timedelta(1),
+                },
+            ],
+        )
+        uow.commit()
+    lookups: list[tuple[str, dict[str, list[str]], bool]] = [
+        ("users", {"id": ["u-2", "u-9"], "email": ["A@x.example", "a@x.example"]}, False),
+        ("users", {"source_id": ["7"]}, False),
+        ("routing_state", {"id": [d.ROUTING_STATE_ID]}, True),
+        ("audit_log", {"record_id": ["l-1", "l-2"]}, False),
+        ("users", {"id": ["nobody"]}, False),
+    ]
+
+    def look_up_all() -> list[list[dict[str, object]]]:
+        with SqlAlchemyUnitOfWork(engine) as uow:
+            writer = BulkWriter.for_unit_of_work(uow)
+            return [writer.rows_where_any(t, m, lock=lock) for t, m, lock in lookups]
+
+    few = look_up_all()
+    monkeypatch.setattr(bulk, "FEW_VALUES", 0)
+    many = look_up_all()
+
+    assert few == many
+    assert [len(rows) for rows in few] == [2, 1, 1, 2, 0]
+    for few_rows, many_rows in zip(few, many, strict=True):
+        for few_row, many_row in zip(few_rows, many_rows, strict=True):
+            assert {k: type(v) for k, v in few_row.items()} == {
+                k: type(v) for k, v in many_row.items()
+            }
+    state = few[2][0]
+    assert (state["loads"], state["version"], state["updated_at"]) == ({}, 1, T0)
 
 
 def _first_state(engine: Engine) -> dict[str, object]:
