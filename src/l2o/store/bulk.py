@@ -224,8 +224,8 @@ class BulkWriter:
         """:meth:`rows_where_any` for a few values: the ``SELECT`` compiled once per table,
         columns and number of values, sent to the driver as it is and its values turned
         into Python's as SQLAlchemy's result would turn them - without the statement being
-        compiled again for its values and the result's per-row machinery, which cost more
-        than SQLite's look-up itself."""
+        compiled again for its values and the result's machinery, which cost more than
+        SQLite's look-up itself."""
         dialect = self.connection.dialect
         counts = tuple(len(wanted[name]) for name in matched)
         sql, order, binds, selected = _compiled_select(
@@ -237,9 +237,18 @@ class BulkWriter:
             for value in wanted[name]
         ]
         params: Any = tuple(values) if order is None else dict(zip(order, values, strict=True))
-        result = self.connection.exec_driver_sql(sql, params)
-        codes = tuple(entry[1] for entry in result.cursor.description)
-        rows = result.fetchall()
+        # The driver's own cursor, on the transaction's connection: SQLAlchemy's result for
+        # a statement it did not compile would rebuild its columns' description each time.
+        dbapi = self.connection.dialect.loaded_dbapi
+        cursor = self.connection.connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            codes = tuple(entry[1] for entry in cursor.description)
+            rows = cursor.fetchall()
+        except dbapi.Error as exc:
+            raise sa.exc.DBAPIError.instance(sql, params, exc, dbapi.Error) from exc
+        finally:
+            cursor.close()
         if not rows:
             return []
         processors = _result_processors(table, selected, dialect, codes)

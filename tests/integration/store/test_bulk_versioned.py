@@ -112,6 +112,13 @@ def test_a_few_values_are_looked_up_as_many_are(
     assert (state["loads"], state["version"], state["updated_at"]) == ({}, 1, T0)
 
 
+def test_a_failing_look_up_of_a_few_values_raises_sqlalchemys_error(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE routing_state"))
+    with SqlAlchemyUnitOfWork(engine) as uow, pytest.raises(sa.exc.DBAPIError):
+        BulkWriter.for_unit_of_work(uow).rows_where_any("routing_state", {"id": ["x"]})
+
+
 def _first_state(engine: Engine) -> dict[str, object]:
     """Store an empty routing state (version 1); its values."""
     values: dict[str, object] = {"day": None, "loads": {}, "pointers": {}, "updated_at": T0}
