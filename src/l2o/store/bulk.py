@@ -213,6 +213,21 @@ class BulkWriter:
         params = {f"_{name}": values for name, values in wanted.items()}
         return [dict(row) for row in self.connection.execute(statement, params).mappings()]
 
+    @contextmanager
+    def _cursor(self, sql: str, params: Any) -> Iterator[Any]:
+        """The driver's own cursor on the transaction's connection, for a statement compiled
+        here and sent with ``params``: SQLAlchemy's result, for a statement it did not
+        compile, rebuilds the description of its columns each time. A failure is raised as
+        SQLAlchemy's error for it (``IntegrityError``...), as through SQLAlchemy."""
+        dbapi = self.connection.dialect.loaded_dbapi
+        cursor = self.connection.connection.cursor()
+        try:
+            yield cursor
+        except dbapi.Error as exc:
+            raise sa.exc.DBAPIError.instance(sql, params, exc, dbapi.Error) from exc
+        finally:
+            cursor.close()
+
     def _few_rows_where_any(
         self,
         table: sa.Table,
@@ -237,18 +252,10 @@ class BulkWriter:
             for value in wanted[name]
         ]
         params: Any = tuple(values) if order is None else dict(zip(order, values, strict=True))
-        # The driver's own cursor, on the transaction's connection: SQLAlchemy's result for
-        # a statement it did not compile would rebuild its columns' description each time.
-        dbapi = self.connection.dialect.loaded_dbapi
-        cursor = self.connection.connection.cursor()
-        try:
+        with self._cursor(sql, params) as cursor:
             cursor.execute(sql, params)
             codes = tuple(entry[1] for entry in cursor.description)
             rows = cursor.fetchall()
-        except dbapi.Error as exc:
-            raise sa.exc.DBAPIError.instance(sql, params, exc, dbapi.Error) from exc
-        finally:
-            cursor.close()
         if not rows:
             return []
         processors = _result_processors(table, selected, dialect, codes)
@@ -290,13 +297,22 @@ class BulkWriter:
             except sa.exc.IntegrityError as exc:
                 raise stale from exc
             return
-        statement = _versioned_update(table, tuple(sorted(values)))
-        params = {**values, "_id": record_id, "_version": version}
-        result = self.connection.execute(statement, params)
-        if locked and _row_locks(self.connection.dialect):
-            return
-        if result.rowcount != 1:
-            raise stale
+        dialect = self.connection.dialect
+        sql, order, processors, positional = _versioned_update(
+            table, tuple(sorted(values)), dialect
+        )
+        given = {**values, "_id": record_id, "_version": version}
+        sent = [
+            given[name] if processors[name] is None else processors[name](given[name])  # type: ignore[misc]
+            for name in order
+        ]
+        params: Any = tuple(sent) if positional else dict(zip(order, sent, strict=True))
+        with self._cursor(sql, params) as cursor:
+            cursor.execute(sql, params)
+            if locked and _row_locks(dialect):
+                return
+            if cursor.rowcount != 1:
+                raise stale
 
     # -- writing --------------------------------------------------------------------------
 
@@ -484,7 +500,8 @@ class BulkWriter:
             rows: list[Any] = list(zip(*params, strict=True))
             if not positional:  # named parameters (psycopg's ``%(name)s``)
                 rows = [dict(zip(order, row, strict=True)) for row in rows]
-            self.connection.exec_driver_sql(sql, rows)
+            with self._cursor(sql, rows) as cursor:
+                cursor.executemany(sql, rows)
 
     def _audit_created(self, table_name: str, record_ids: Sequence[str]) -> None:
         """One ``create`` audit row per record, written column by column."""
@@ -747,13 +764,28 @@ def _row_locks(dialect: Dialect) -> bool:
 
 
 @functools.lru_cache(maxsize=128)
-def _versioned_update(table: sa.Table, names: tuple[str, ...]) -> sa.Update:
+def _versioned_update(
+    table: sa.Table, names: tuple[str, ...], dialect: Dialect
+) -> tuple[str, tuple[str, ...], dict[str, Callable[[Any], Any] | None], bool]:
     """``UPDATE`` of ``names`` and ``version + 1`` on the row with ``_id`` still at
-    ``_version``, built once per table and column set."""
+    ``_version``, compiled once per table, column set and dialect: its SQL, its parameters'
+    order, each one's bind processor and whether they go by position."""
     assignments: dict[str, Any] = {name: sa.bindparam(name) for name in names}
-    assignments["version"] = table.c.version + 1
-    return (
+    assignments["version"] = table.c.version + sa.literal_column("1")
+    statement = (
         table.update()
         .where(table.c.id == sa.bindparam("_id"), table.c.version == sa.bindparam("_version"))
         .values(assignments)
     )
+    compiled = statement.compile(dialect=dialect)
+    if set(compiled.binds) != {*names, "_id", "_version"}:
+        raise StoreError(f"unexpected parameters in a versioned update of {table.name}")
+    order = (
+        tuple(compiled.positiontup or ()) if compiled.positional else (*names, "_id", "_version")
+    )
+    processor = sqlite_bind_processor if dialect.name == "sqlite" else _bind_processor
+    types = {**{name: table.c[name].type for name in names}, "_id": table.c.id.type}
+    processors = {
+        name: processor(types[name], dialect) if name in types else None for name in order
+    }
+    return compiled.string, order, processors, compiled.positional
