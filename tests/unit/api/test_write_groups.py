@@ -7,8 +7,11 @@ import asyncio
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
-from l2o.entrypoints.api.grouping import WriteGroups
+import sqlalchemy as sa
+
+from l2o.entrypoints.api.grouping import StoreTurns, WriteGroups
 
 
 class _Store:
@@ -74,3 +77,25 @@ def test_a_slow_write_on_the_loop_sends_the_next_groups_to_a_thread_until_one_is
 
     assert where == [True, True, False]
     assert [t == loop_thread for t in threads] == [True, False, False, True]
+
+
+def test_processes_writing_into_one_store_take_turns(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'turns.db'}"
+    mine = StoreTurns(sa.create_engine(url))
+    theirs = StoreTurns(sa.create_engine(url))  # another process's: its own lock file handle
+    taken: list[float] = []
+
+    def take_theirs() -> None:
+        with theirs.turn():
+            taken.append(time.monotonic())
+
+    for _ in range(2):  # a turn is taken again and again, not only once
+        with mine.turn():
+            other = threading.Thread(target=take_theirs)
+            other.start()
+            time.sleep(0.1)
+            assert taken == []  # theirs waits while mine is held
+            released = time.monotonic()
+        other.join(timeout=5)
+        assert len(taken) == 1
+        assert taken.pop() >= released

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import IO, Generic, TypeVar
 
 import anyio
 from sqlalchemy.engine import Engine
@@ -155,6 +155,7 @@ class StoreTurns:
         digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
         self.path = Path(tempfile.gettempdir()) / f"l2o-writes-{digest}.lock"
         self._threads = threading.Lock()
+        self._file: IO[str] | None = None  # opened at the first turn, kept open
 
     @contextmanager
     def turn(self) -> Iterator[None]:
@@ -163,9 +164,10 @@ class StoreTurns:
             if fcntl is None:
                 yield
                 return
-            with self.path.open("a") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
+            if self._file is None:
+                self._file = self.path.open("a")
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._file, fcntl.LOCK_UN)
