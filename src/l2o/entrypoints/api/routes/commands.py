@@ -58,6 +58,34 @@ IdempotencyKey = Annotated[
 ]
 
 
+# The busiest route first: a request is matched against the routes in order.
+@router.post(
+    "/leads",
+    tags=["leads"],
+    status_code=201,
+    response_model=LeadOutcomeAnswer,
+)
+async def create_lead(
+    body: AddLeadBody,
+    request: Request,
+    principal: Annotated[Principal, requires("lead:write")],
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, object]:
+    """Add a lead: scored, staged and routed by the spec, with why this owner."""
+    # The busiest route solves few dependencies: the permission check (which signs the
+    # caller in) and the context from the app, not one dependency each.
+    ctx: ApiContext = request.app.state.l2o
+    fields = body.model_dump(exclude={"at"})
+    if fields["country"]:
+        fields["country"] = fields["country"].upper()
+    system = await ctx.system_ready()
+    # The clock is read now, as the request arrives, not when its group is stored.
+    command = d.AddLead(at=system.now(body.at), requested_by=principal.user_id, **fields)
+    # A keyed request's key is claimed in the lead's own group (see guards).
+    outcome = await ctx.leads.add(command, getattr(request.state, KEY_HOLD, None))
+    return outcome.to_json()
+
+
 @router.post(
     "/opportunities/{record_id}/advance",
     tags=["opportunities"],
@@ -209,33 +237,6 @@ def reject(
         ),
     )
     return done.to_json()
-
-
-@router.post(
-    "/leads",
-    tags=["leads"],
-    status_code=201,
-    response_model=LeadOutcomeAnswer,
-)
-async def create_lead(
-    body: AddLeadBody,
-    request: Request,
-    principal: Annotated[Principal, requires("lead:write")],
-    idempotency_key: IdempotencyKey = None,
-) -> dict[str, object]:
-    """Add a lead: scored, staged and routed by the spec, with why this owner."""
-    # The busiest route solves few dependencies: the permission check (which signs the
-    # caller in) and the context from the app, not one dependency each.
-    ctx: ApiContext = request.app.state.l2o
-    fields = body.model_dump(exclude={"at"})
-    if fields["country"]:
-        fields["country"] = fields["country"].upper()
-    system = await ctx.system_ready()
-    # The clock is read now, as the request arrives, not when its group is stored.
-    command = d.AddLead(at=system.now(body.at), requested_by=principal.user_id, **fields)
-    # A keyed request's key is claimed in the lead's own group (see guards).
-    outcome = await ctx.leads.add(command, getattr(request.state, KEY_HOLD, None))
-    return outcome.to_json()
 
 
 @router.post(
