@@ -697,14 +697,26 @@ def _record_tables() -> tuple[dict[str, str], frozenset[str]]:
 
 @functools.lru_cache(maxsize=128)
 def _select_where_any(
-    table: sa.Table, matched: tuple[str, ...], columns: tuple[str, ...] | None, lock: bool = False
+    table: sa.Table,
+    matched: tuple[str, ...],
+    columns: tuple[str, ...] | None,
+    lock: bool = False,
+    counts: tuple[int, ...] | None = None,
 ) -> sa.Select[Any]:
     """``SELECT`` of ``table``'s rows with ``column IN (:_column)`` for any of ``matched``
-    (expanding parameters), built once per table and column sets."""
+    (expanding parameters; with ``counts``, ``counts[i]`` parameters ``_column_0``... for
+    ``matched[i]``), built once per table, column sets and counts."""
     selected = [table.c[name] for name in columns] if columns is not None else [table]
     order = [table.c[name] for name in ("created_at", "id") if name in table.c]
     condition = sa.or_(
-        *(table.c[name].in_(sa.bindparam(f"_{name}", expanding=True)) for name in matched)
+        *(
+            table.c[name].in_(
+                sa.bindparam(f"_{name}", expanding=True)
+                if counts is None
+                else [sa.bindparam(f"_{name}_{i}") for i in range(counts[at])]
+            )
+            for at, name in enumerate(matched)
+        )
     )
     statement = sa.select(*selected).where(condition).order_by(*order)
     return statement.with_for_update() if lock else statement
@@ -724,16 +736,7 @@ def _compiled_select(
     where they go by position), each matched column's bind processor and the columns it
     selects, in order."""
     selected = columns if columns is not None else tuple(table.columns.keys())
-    order = [table.c[name] for name in ("created_at", "id") if name in table.c]
-    condition = sa.or_(
-        *(
-            table.c[name].in_([sa.bindparam(f"_{name}_{i}") for i in range(count)])
-            for name, count in zip(matched, counts, strict=True)
-        )
-    )
-    statement = sa.select(*(table.c[name] for name in selected)).where(condition)
-    statement = statement.order_by(*order)
-    compiled = (statement.with_for_update() if lock else statement).compile(dialect=dialect)
+    compiled = _select_where_any(table, matched, columns, lock, counts).compile(dialect=dialect)
     names = tuple(
         f"_{name}_{i}" for name, count in zip(matched, counts, strict=True) for i in range(count)
     )
