@@ -141,10 +141,11 @@ def _stored(engine: Engine, lead_ids: list[str]) -> list[dict[str, Any]]:
                  a.reasons, a.alternatives, a.trigger, a.assigned_at)
                 for a in uow.assignments.list(lead_id=lead_id)
             ]  # fmt: skip
-            touches = sorted(
-                (t.touch_type, t.occurred_at, t.user_id)
-                for t in uow.touchpoints.list(lead_id=lead_id)
-            )
+            touches = sorted(  # a touch by no one (None) sorts before a user's
+                ((t.touch_type, t.occurred_at, t.user_id)
+                 for t in uow.touchpoints.list(lead_id=lead_id)),
+                key=lambda touch: (touch[0], touch[1], touch[2] or ""),
+            )  # fmt: skip
             out.append(
                 {
                     "status": lead.status,
