@@ -145,6 +145,16 @@ class BufferedUnitOfWork(SqlAlchemyUnitOfWork):
             )
             self.buffered = []
 
+    def commit_queued(self, writer: BulkWriter) -> None:
+        """Inside ``writer.together()``: commit with the writes queued, in their round trip
+        (:meth:`BulkWriter.commit_queued`), when the session has nothing of its own to write
+        - the batch writes through ``writer`` alone. :meth:`commit` is still called after."""
+        session = self.session
+        self.audit_log.flag_in_place_changes(session)
+        pending = self._uncommitted_flush or session.new or session.dirty or session.deleted
+        if not (self.buffered or pending):
+            writer.commit_queued()
+
     def commit(self) -> None:
         """Write the events still buffered, then commit as any unit of work does."""
         self.write_events(BulkWriter.for_unit_of_work(self))
@@ -164,8 +174,11 @@ def _add(
     Scoring reads nothing routing changes, so every lead is scored before the pools' state
     is read - and locked, on a server (or ``routing_turn`` taken, kept in ``held`` until
     the caller commits): other batches wait for this one's commit from that moment only,
-    while their own scoring goes on. On a server the state's update goes with the inserts,
-    in one round trip: the lock is held for three (the read, the writes, the commit).
+    while their own scoring goes on. On a server everything after the scoring goes in one
+    pipeline (``BulkWriter.together``): what routing does not change (touchpoints, the
+    scoring's events) is sent with the state's read, and the state's update, the routed
+    leads, their assignments and events with the commit - the lock is held for two round
+    trips (the read, then the writes with the commit).
     """
     writer = BulkWriter.for_unit_of_work(uow)
     accounts = _accounts_by_domain(writer, leads)
@@ -179,32 +192,34 @@ def _add(
     users = _user_ids(writer, _pool_members(system)) if routes else {}
     if routing_turn is not None:
         held.enter_context(routing_turn())
-    pools = _Pools(uow, system, writer, users) if routes else None
+    touch_rows = [row for new in scored for row in new.touch_rows]
     outcomes: list[LeadOutcome] = []
     assignment_rows: list[dict[str, Any]] = []
-    for item, new in zip(leads, scored, strict=True):
-        command = item.lead
-        routed = None
-        if command.route and pools is not None:
-            routed = pools.route(new.lead, new.account, new.at, command.requested_by)
-            assignment_rows.append(vars(routed.assignment))
-        outcomes.append(
-            lead_outcome(system.rules, new.lead, new.score, new.reached, routed, new.learned)
-        )
-    if pools is not None and not pools.locked:
-        pools.store()  # a first state, inserted: one stored meanwhile is found at once
-    touch_rows = [row for new in scored for row in new.touch_rows]
     with writer.together():
-        if pools is not None and pools.locked:
-            pools.store()  # first: on SQLite a stale pool state is found before the rest
-        # Every field is set on these records: their state is their row.
-        writer.insert("leads", [vars(new.lead) for new in scored], columns=_stored_fields(Lead))
+        # What routing does not change goes first: on a server it is sent on its way with
+        # the pools' state's read, before that read's lock is held.
         if touch_rows:  # the columns the rows leave out, the same on every row
             given = touch_rows[0].keys()
             defaults = {name: v for name, v in _TOUCH_DEFAULTS.items() if name not in given}
             writer.insert("touchpoints", touch_rows, constants=defaults)
+        uow.write_events(writer)  # those of scoring and staging
+        pools = _Pools(uow, system, writer, users) if routes else None
+        for item, new in zip(leads, scored, strict=True):
+            command = item.lead
+            routed = None
+            if command.route and pools is not None:
+                routed = pools.route(new.lead, new.account, new.at, command.requested_by)
+                assignment_rows.append(vars(routed.assignment))
+            outcomes.append(
+                lead_outcome(system.rules, new.lead, new.score, new.reached, routed, new.learned)
+            )
+        if pools is not None:
+            pools.store()  # first: on SQLite a stale pool state is found before the rest
+        # Every field is set on these records: their state is their row.
+        writer.insert("leads", [vars(new.lead) for new in scored], columns=_stored_fields(Lead))
         writer.insert("assignments", assignment_rows, columns=_stored_fields(Assignment))
-        uow.write_events(writer)
+        uow.write_events(writer)  # those of routing
+        uow.commit_queued(writer)
     return outcomes
 
 

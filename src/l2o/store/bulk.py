@@ -84,6 +84,7 @@ class BulkWriter:
         self.source = source
         self._clock = clock
         self._record_names, self._audited = _record_tables()
+        self._pipeline: Any = None  # psycopg's pipeline, inside ``together``
 
     @classmethod
     def for_unit_of_work(cls, uow: SqlAlchemyUnitOfWork) -> BulkWriter:
@@ -254,8 +255,8 @@ class BulkWriter:
         params: Any = tuple(values) if order is None else dict(zip(order, values, strict=True))
         with self._cursor(sql, params) as cursor:
             cursor.execute(sql, params)
+            rows = cursor.fetchall()  # first: in a pipeline, the columns come with the rows
             codes = tuple(entry[1] for entry in cursor.description)
-            rows = cursor.fetchall()
         if not rows:
             return []
         processors = _result_processors(table, selected, dialect, codes)
@@ -294,6 +295,7 @@ class BulkWriter:
         if version is None:
             try:  # the transaction is left for the caller to roll back
                 self.insert(table_name, [{**values, "id": record_id}])
+                self._sync()  # in a pipeline, the insert's outcome is waited for here
             except sa.exc.IntegrityError as exc:
                 raise stale from exc
             return
@@ -318,16 +320,17 @@ class BulkWriter:
 
     @contextmanager
     def together(self) -> Iterator[None]:
-        """Send the writes made inside to the server together.
+        """Send the statements made inside to the server together.
 
-        On PostgreSQL they go in one round trip when the block ends (psycopg's pipeline
-        mode), instead of one each: a small batch of four inserts spends most of its time
-        waiting for the server's answers otherwise. A write that fails raises when the block
-        ends, as SQLAlchemy's error for it (``IntegrityError``...). Nothing inside may need a
-        write's outcome (a row count: :meth:`write_versioned` goes before or after, unless
-        its row is ``locked``), nor may it commit: the session lets its connection go at a
-        commit, still in pipeline mode. On SQLite, in-process, each write is made as it
-        comes.
+        On PostgreSQL they are sent as they come without waiting for their answers
+        (psycopg's pipeline mode), which are waited for only where a read needs its rows and
+        when the block ends: a small batch's four inserts and its commit spend most of their
+        time waiting for the server otherwise. A write that fails raises at the next of
+        those points, as SQLAlchemy's error for it (``IntegrityError``...). Nothing inside
+        may need a write's row count (:meth:`write_versioned` waits for its own outcome,
+        unless its row is ``locked``), nor may the session commit inside: it lets its
+        connection go at a commit, still in pipeline mode (:meth:`commit_queued` commits
+        with the writes instead). On SQLite, in-process, each statement is made as it comes.
         """
         driver: Any = self.connection.connection.driver_connection
         if self.connection.dialect.name != "postgresql" or not hasattr(driver, "pipeline"):
@@ -335,10 +338,32 @@ class BulkWriter:
             return
         dbapi = self.connection.dialect.loaded_dbapi
         try:
-            with driver.pipeline():
+            with driver.pipeline() as pipeline:
+                self._pipeline = pipeline
                 yield
         except dbapi.Error as exc:
             raise sa.exc.DBAPIError.instance(None, None, exc, dbapi.Error) from exc
+        finally:
+            self._pipeline = None
+
+    def commit_queued(self) -> None:
+        """Inside :meth:`together` on a server: commit the transaction with the writes queued,
+        in their round trip. The unit of work is still committed afterwards, as ever; its
+        commit then has nothing left to send. Elsewhere nothing: that commit commits."""
+        if self._pipeline is not None:
+            # A statement, not the driver's commit(): that would wait for its answer at
+            # once; this one is waited for with the rest as the block ends.
+            with self._cursor("COMMIT", None) as cursor:
+                cursor.execute("COMMIT")
+
+    def _sync(self) -> None:
+        """Inside :meth:`together` on a server: wait for the outcome of what is queued."""
+        if self._pipeline is not None:
+            dbapi = self.connection.dialect.loaded_dbapi
+            try:
+                self._pipeline.sync()
+            except dbapi.Error as exc:
+                raise sa.exc.DBAPIError.instance(None, None, exc, dbapi.Error) from exc
 
     def insert(
         self,

@@ -253,6 +253,80 @@ def test_a_write_sent_together_that_fails_raises_the_stores_error(engine: Engine
         assert uow.outbox.count() == 0
 
 
+def test_a_read_among_writes_sent_together_sees_them_and_locks_its_rows(engine: Engine) -> None:
+    _first_state(engine)
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        writer = BulkWriter.for_unit_of_work(uow)
+        with writer.together():
+            writer.insert("users", [_user_row("u-1", "A")])
+            # On PostgreSQL the read waits for the insert's answer and its own, together.
+            (user,) = writer.rows_where_any("users", {"id": ["u-1"]}, columns=("id", "name"))
+            (state,) = writer.rows_where_any(
+                "routing_state", {"id": [d.ROUTING_STATE_ID]}, lock=True
+            )
+            writer.append("outbox", [_event("e-1")])
+        uow.commit()
+    assert user == {"id": "u-1", "name": "A"}
+    assert (state["version"], state["updated_at"]) == (1, T0)
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        assert uow.outbox.count() == 1
+
+
+def test_a_commit_queued_goes_with_the_writes_on_a_server(engine: Engine) -> None:
+    def stored_users() -> list[str]:
+        with engine.connect() as other:
+            return list(other.execute(sa.text("SELECT id FROM users")).scalars())
+
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        writer = BulkWriter.for_unit_of_work(uow)
+        with writer.together():
+            writer.insert("users", [_user_row("u-1", "A")])
+            writer.commit_queued()
+        # On a server the transaction has committed with the writes; elsewhere the unit of
+        # work's commit commits it, as ever.
+        committed = stored_users()
+        uow.commit()
+    assert committed == (["u-1"] if engine.dialect.name == "postgresql" else [])
+    assert stored_users() == ["u-1"]
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        assert [e.action for e in uow.audit.for_record("User", "u-1")] == [d.AuditAction.CREATE]
+
+
+def test_a_failing_write_with_the_commit_queued_keeps_nothing(engine: Engine) -> None:
+    _users(engine)
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        writer = BulkWriter.for_unit_of_work(uow)
+
+        def send_all() -> None:
+            with writer.together():
+                writer.append("outbox", [_event("e-1")])
+                writer.insert("users", [_user_row("u-1", "again")])
+                writer.commit_queued()
+            uow.commit()
+
+        with pytest.raises(sa.exc.IntegrityError):
+            send_all()
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        assert uow.users.get("u-1").name == "A"
+        assert uow.outbox.count() == 0
+
+
+def test_a_first_versioned_write_sent_together_is_found_stale_at_once(engine: Engine) -> None:
+    values = _first_state(engine)
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        writer = BulkWriter.for_unit_of_work(uow)
+        written_after: list[bool] = []
+
+        def insert_then_go_on() -> None:
+            with writer.together():
+                writer.write_versioned("routing_state", d.ROUTING_STATE_ID, None, values)
+                written_after.append(True)  # not reached: the insert's outcome is waited for
+
+        with pytest.raises(StaleRecord):
+            insert_then_go_on()
+    assert written_after == []
+
+
 def _user_row(user_id: str, name: str) -> dict[str, object]:
     user = d.User(id=user_id, name=name, created_at=T0)
     return {f.name: getattr(user, f.name) for f in fields(user) if f.name != "version"}
