@@ -159,13 +159,12 @@ end
 
 def lead_app() -> Any:
     """The app ``l2o serve`` runs, over the store named by ``L2O_BENCH_DB``."""
-    from l2o.entrypoints.server import build_ahead, create_app
-    from l2o.entrypoints.serving import settle_heap
+    from l2o.entrypoints.server import create_app
+    from l2o.entrypoints.serving import make_ready
     from l2o.store import engine_for
 
     app = create_app(engine_for(os.environ["L2O_BENCH_DB"]), spec=SPEC)
-    build_ahead(app)  # as l2o serve does
-    settle_heap()
+    make_ready(app)  # as l2o serve does
     return app
 
 

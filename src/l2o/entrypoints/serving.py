@@ -29,7 +29,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-__all__ = ["app_from_environment", "serve", "settle_heap"]
+__all__ = ["app_from_environment", "make_ready", "serve", "settle_heap"]
 
 APP = "l2o.entrypoints.serving:app_from_environment"
 
@@ -37,7 +37,7 @@ APP = "l2o.entrypoints.serving:app_from_environment"
 def app_from_environment() -> FastAPI:
     """The dashboard and the API over ``L2O_DATABASE_URL`` applying ``L2O_SPEC``, scoring
     with the learned models switched on in ``L2O_DATA_DIR/models``."""
-    from l2o.entrypoints.server import build_ahead, create_app
+    from l2o.entrypoints.server import create_app
     from l2o.settings import load_settings
     from l2o.store import engine_for
 
@@ -45,9 +45,18 @@ def app_from_environment() -> FastAPI:
     engine = engine_for(settings.database_url)
     spec = os.environ.get("L2O_SPEC") or None
     app = create_app(engine, spec=spec, models_dir=settings.data_dir / "models")
+    make_ready(app)
+    return app
+
+
+def make_ready(app: FastAPI) -> None:
+    """What every server does with its app before taking requests: build what the first
+    request would (:func:`l2o.entrypoints.server.build_ahead`), then settle the heap with it
+    (:func:`settle_heap`)."""
+    from l2o.entrypoints.server import build_ahead
+
     build_ahead(app)
     settle_heap()
-    return app
 
 
 #: New objects (less those freed) after which Python's cycle collector looks at the youngest

@@ -119,8 +119,8 @@ def _serve(url: str, spec: Path, host: str, port: int) -> None:
     """Serve the dashboard and the API over the store at ``url`` until interrupted."""
     import uvicorn
 
-    from l2o.entrypoints.server import build_ahead, create_app
-    from l2o.entrypoints.serving import settle_heap
+    from l2o.entrypoints.server import create_app
+    from l2o.entrypoints.serving import make_ready
     from l2o.services.demo_access import demo_tokens
 
     with socket.socket() as probe:
@@ -147,8 +147,7 @@ def _serve(url: str, spec: Path, host: str, port: int) -> None:
             soft_wrap=True,
         )
     console.print("Ctrl+C stops the server")
-    build_ahead(app)
-    settle_heap()
+    make_ready(app)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

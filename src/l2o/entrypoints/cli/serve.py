@@ -30,8 +30,8 @@ def serve(
     """Serve the dashboard and the API (docs at /api/docs) until interrupted."""
     import uvicorn
 
-    from l2o.entrypoints.server import build_ahead, create_app
-    from l2o.entrypoints.serving import settle_heap
+    from l2o.entrypoints.server import create_app
+    from l2o.entrypoints.serving import make_ready
 
     settings = guarded(lambda: load_settings(db))
     url = settings.database_url
@@ -50,6 +50,5 @@ def serve(
         typer.echo(f"{workers} worker processes", err=True)
         serve_workers(host, port, workers)
         return
-    build_ahead(app)
-    settle_heap()
+    make_ready(app)
     uvicorn.run(app, host=host, port=port, log_level="info")
