@@ -220,14 +220,22 @@ class BulkWriter:
         here and sent with ``params``: SQLAlchemy's result, for a statement it did not
         compile, rebuilds the description of its columns each time. A failure is raised as
         SQLAlchemy's error for it (``IntegrityError``...), as through SQLAlchemy."""
-        dbapi = self.connection.dialect.loaded_dbapi
         cursor = self.connection.connection.cursor()
         try:
-            yield cursor
-        except dbapi.Error as exc:
-            raise sa.exc.DBAPIError.instance(sql, params, exc, dbapi.Error) from exc
+            with self._driver_errors(sql, params):
+                yield cursor
         finally:
             cursor.close()
+
+    @contextmanager
+    def _driver_errors(self, sql: str | None = None, params: Any = None) -> Iterator[None]:
+        """The driver's errors inside raised as SQLAlchemy's error for them
+        (``IntegrityError``...), as SQLAlchemy raises them for the statements it sends."""
+        dbapi = self.connection.dialect.loaded_dbapi
+        try:
+            yield
+        except dbapi.Error as exc:
+            raise sa.exc.DBAPIError.instance(sql, params, exc, dbapi.Error) from exc
 
     def _few_rows_where_any(
         self,
@@ -336,13 +344,10 @@ class BulkWriter:
         if self.connection.dialect.name != "postgresql" or not hasattr(driver, "pipeline"):
             yield
             return
-        dbapi = self.connection.dialect.loaded_dbapi
         try:
-            with driver.pipeline() as pipeline:
+            with self._driver_errors(), driver.pipeline() as pipeline:
                 self._pipeline = pipeline
                 yield
-        except dbapi.Error as exc:
-            raise sa.exc.DBAPIError.instance(None, None, exc, dbapi.Error) from exc
         finally:
             self._pipeline = None
 
@@ -359,11 +364,8 @@ class BulkWriter:
     def _sync(self) -> None:
         """Inside :meth:`together` on a server: wait for the outcome of what is queued."""
         if self._pipeline is not None:
-            dbapi = self.connection.dialect.loaded_dbapi
-            try:
+            with self._driver_errors():
                 self._pipeline.sync()
-            except dbapi.Error as exc:
-                raise sa.exc.DBAPIError.instance(None, None, exc, dbapi.Error) from exc
 
     def insert(
         self,
@@ -675,8 +677,7 @@ def _compiled_insert(
     order = tuple(compiled.positiontup or ()) if compiled.positional else names
     if set(order) != set(names):
         return None
-    processor = sqlite_bind_processor if dialect.name == "sqlite" else _bind_processor
-    processors = {name: processor(table.c[name].type, dialect) for name in order}
+    processors = {name: _sent_processor(table.c[name].type, dialect) for name in order}
     return compiled.string, order, processors, compiled.positional
 
 
@@ -694,6 +695,14 @@ def _null_literal(table: sa.Table, name: str, dialect: Dialect) -> bool:
         return False
     process = _bind_processor(table.c[name].type, dialect)
     return process is None or process(None) is None
+
+
+def _sent_processor(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """What turns a value of ``column_type`` into what the driver is sent on ``dialect``:
+    the quicker one for SQLite's driver (:func:`sqlite_bind_processor`), else SQLAlchemy's."""
+    if dialect.name == "sqlite":
+        return sqlite_bind_processor(column_type, dialect)
+    return _bind_processor(column_type, dialect)
 
 
 def _bind_processor(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
@@ -765,8 +774,7 @@ def _compiled_select(
     names = tuple(
         f"_{name}_{i}" for name, count in zip(matched, counts, strict=True) for i in range(count)
     )
-    processor = sqlite_bind_processor if dialect.name == "sqlite" else _bind_processor
-    binds = tuple(processor(table.c[name].type, dialect) for name in matched)
+    binds = tuple(_sent_processor(table.c[name].type, dialect) for name in matched)
     if compiled.positional:
         if tuple(compiled.positiontup or ()) != names:
             raise StoreError(f"unexpected parameter order in a look-up of {table.name}")
@@ -811,9 +819,8 @@ def _versioned_update(
     order = (
         tuple(compiled.positiontup or ()) if compiled.positional else (*names, "_id", "_version")
     )
-    processor = sqlite_bind_processor if dialect.name == "sqlite" else _bind_processor
     types = {**{name: table.c[name].type for name in names}, "_id": table.c.id.type}
     processors = {
-        name: processor(types[name], dialect) if name in types else None for name in order
+        name: _sent_processor(types[name], dialect) if name in types else None for name in order
     }
     return compiled.string, order, processors, compiled.positional
