@@ -57,7 +57,7 @@ from l2o.services.leads import (
     touchpoint_values,
 )
 from l2o.store import SqlAlchemyUnitOfWork
-from l2o.store.bulk import BulkWriter
+from l2o.store.bulk import BulkWriter, LookUp
 
 __all__ = ["NewLead", "NewTouch", "add_leads"]
 
@@ -176,23 +176,30 @@ def _add(
     the caller commits): other batches wait for this one's commit from that moment only,
     while their own scoring goes on. On a server everything after the scoring goes in one
     pipeline (``BulkWriter.together``): what routing does not change (touchpoints, the
-    scoring's events) is sent with the state's read, and the state's update, the routed
-    leads, their assignments and events with the commit - the lock is held for two round
-    trips (the read, then the writes with the commit).
+    scoring's events, the leads themselves) is sent with the state's read, and the state's
+    update, the owners routing gave the leads, their assignments and events with the commit
+    - the lock is held for two round trips (the read, then the writes with the commit) and
+    for what routing alone decides.
     """
     writer = BulkWriter.for_unit_of_work(uow)
-    accounts = _accounts_by_domain(writer, leads)
+    routes = any(item.lead.route for item in leads)
+    # The leads' accounts and the reps the pools name (users the batch only reads) are read
+    # together - one round trip on a server, with the transaction's start - before the
+    # turn (or the lock), not while holding it.
+    members = _pool_members(system) if routes else set()
+    account_rows, user_rows = writer.look_up(_accounts_look_up(leads), _users_look_up(members))
+    accounts = _accounts_by_domain(account_rows)
+    users = _user_ids_of(members, user_rows)
     scored = [
         _scored(uow, system, item, lead_id, accounts)
         for item, lead_id in zip(leads, lead_ids, strict=True)
     ]
-    routes = any(item.lead.route for item in leads)
-    # The reps the pools name are users the batch only reads: found before the turn (or
-    # the lock), not while holding it.
-    users = _user_ids(writer, _pool_members(system)) if routes else {}
     if routing_turn is not None:
         held.enter_context(routing_turn())
     touch_rows = [row for new in scored for row in new.touch_rows]
+    # Every field is set on these records: their state is their row (a copy: routing
+    # changes the records afterwards).
+    lead_rows = [dict(vars(new.lead)) for new in scored]
     outcomes: list[LeadOutcome] = []
     assignment_rows: list[dict[str, Any]] = []
     with writer.together():
@@ -202,6 +209,7 @@ def _add(
             given = touch_rows[0].keys()
             defaults = {name: v for name, v in _TOUCH_DEFAULTS.items() if name not in given}
             writer.insert("touchpoints", touch_rows, constants=defaults)
+        writer.insert("leads", lead_rows, columns=_stored_fields(Lead))
         uow.write_events(writer)  # those of scoring and staging
         pools = _Pools(uow, system, writer, users) if routes else None
         for item, new in zip(leads, scored, strict=True):
@@ -215,12 +223,26 @@ def _add(
             )
         if pools is not None:
             pools.store()  # first: on SQLite a stale pool state is found before the rest
-        # Every field is set on these records: their state is their row.
-        writer.insert("leads", [vars(new.lead) for new in scored], columns=_stored_fields(Lead))
+        writer.fill_in("leads", _changed_since(scored, lead_rows))  # their owners
         writer.insert("assignments", assignment_rows, columns=_stored_fields(Assignment))
         uow.write_events(writer)  # those of routing
         uow.commit_queued(writer)
     return outcomes
+
+
+def _changed_since(
+    scored: Sequence[_Scored], rows: Sequence[dict[str, Any]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """Each lead's id and the stored fields whose value changed since its ``row`` was taken
+    (what routing set: its owner and when it was routed)."""
+    names = _stored_fields(Lead)
+    changes = []
+    for new, row in zip(scored, rows, strict=True):
+        now = vars(new.lead)
+        changed = {name: now[name] for name in names if now[name] != row[name]}
+        if changed:
+            changes.append((new.lead.id, changed))
+    return changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,8 +391,14 @@ def _user_ids(writer: BulkWriter, references: set[str]) -> dict[str, str | None]
     """Each reference's user id as ``users.find_user`` resolves it - by id, else by email
     (as given, else in lower case; the oldest such user), else by a CRM source id that one
     user alone holds - from one query, read without the ORM."""
+    (rows,) = writer.look_up(_users_look_up(references))
+    return _user_ids_of(references, rows)
+
+
+def _users_look_up(references: set[str]) -> LookUp:
+    """The users ``references`` may name (:func:`_user_ids`)."""
     emails = {r for r in references if "@" in r}
-    rows = writer.rows_where_any(
+    return LookUp(
         "users",
         {
             "id": references,
@@ -378,7 +406,13 @@ def _user_ids(writer: BulkWriter, references: set[str]) -> dict[str, str | None]
             "source_id": references - emails,
         },
         columns=("id", "email", "source_id"),
-    )  # oldest first
+    )
+
+
+def _user_ids_of(references: set[str], rows: list[dict[str, Any]]) -> dict[str, str | None]:
+    """Each reference's user id among the users ``_users_look_up(references)`` found
+    (oldest first)."""
+    emails = {r for r in references if "@" in r}
     ids = {row["id"] for row in rows}
     by_email: dict[str, str] = {}
     by_source: dict[str, list[str]] = {}
@@ -399,15 +433,18 @@ def _user_ids(writer: BulkWriter, references: set[str]) -> dict[str, str | None]
     return found
 
 
-def _accounts_by_domain(writer: BulkWriter, leads: Sequence[NewLead]) -> dict[str, Account]:
-    """Each e-mail domain's account as ``leads.matched_account`` finds it: the oldest one
-    with that ``domain`` not merged into another (new leads have no converted account),
-    read without the ORM (the batch only reads it)."""
-    domains = {d for item in leads if (d := _email_domain(item.lead.email))}
-    if not domains:
-        return {}
+def _accounts_look_up(leads: Sequence[NewLead]) -> LookUp:
+    """The accounts of the leads' e-mail domains (:func:`_accounts_by_domain`)."""
+    return LookUp("accounts", {"domain": {d for i in leads if (d := _email_domain(i.lead.email))}})
+
+
+def _accounts_by_domain(rows: list[dict[str, Any]]) -> dict[str, Account]:
+    """Each e-mail domain's account as ``leads.matched_account`` finds it, among the rows
+    ``_accounts_look_up`` found (oldest first): the oldest one with that ``domain`` not
+    merged into another (new leads have no converted account), read without the ORM (the
+    batch only reads it)."""
     found: dict[str, Account] = {}
-    for row in writer.rows_where_any("accounts", {"domain": domains}):  # oldest first
+    for row in rows:
         if row["merged_into_id"] is None and row["domain"] not in found:
             found[row["domain"]] = _detached(Account, row, changed=False)
     return found

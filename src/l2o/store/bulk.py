@@ -30,6 +30,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -45,7 +46,7 @@ from l2o.store.schema import metadata
 from l2o.store.types import UTCDateTime
 from l2o.store.unit_of_work import SqlAlchemyUnitOfWork
 
-__all__ = ["BulkWriter"]
+__all__ = ["BulkWriter", "LookUp"]
 
 #: The C JSON encoder ``json.dumps`` uses (``None`` on a Python without it).
 _C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
@@ -62,6 +63,26 @@ FEW_VALUES = 64
 T = TypeVar("T")
 
 _NOT_COMPARED = frozenset({"id", "version", "source_system", "source_id"})
+
+
+@dataclass(frozen=True)
+class LookUp:
+    """What :meth:`BulkWriter.rows_where_any` reads: the rows of ``table_name`` whose value
+    in any column of ``matches`` is one of that column's values (``columns`` of them, every
+    column without), locked with ``lock``."""
+
+    table_name: str
+    matches: Mapping[str, Collection[Any]]
+    columns: Sequence[str] | None = None
+    lock: bool = False
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """A look-up sent, or ready to be: ``rows()`` fetches its rows; ``close()`` afterwards."""
+
+    rows: Callable[[], list[dict[str, Any]]]
+    close: Callable[[], None] = lambda: None
 
 
 class BulkWriter:
@@ -202,17 +223,39 @@ class BulkWriter:
         ``created_at`` then ``id``, as a repository lists them) - one query, read without
         the ORM. With ``lock``, the rows are locked until the transaction ends (``FOR
         UPDATE`` on a server; SQLite has one writer at a time anyway)."""
-        wanted = {name: sorted(set(values)) for name, values in matches.items() if values}
-        if not wanted:
-            return []
-        names = tuple(columns) if columns is not None else None
-        table = metadata.tables[table_name]
+        return self.look_up(LookUp(table_name, matches, columns, lock=lock))[0]
+
+    def look_up(self, *look_ups: LookUp) -> list[list[dict[str, Any]]]:
+        """The rows each of ``look_ups`` finds, as :meth:`rows_where_any` reads them, the
+        queries sent together: on a server in one round trip (which starts the transaction,
+        if it starts here) when each looks up a few values (else one after the other)."""
+        sent: list[_Sent] = []
+        try:
+            with self.together():
+                sent.extend(self._sent_look_up(look_up) for look_up in look_ups)
+            return [each.rows() for each in sent]
+        finally:
+            for each in sent:
+                each.close()
+
+    def _sent_look_up(self, look_up: LookUp) -> _Sent:
+        """``look_up``'s query sent (a few values) or ready to be sent when its rows are
+        fetched (more: SQLAlchemy's expanding parameters)."""
+        wanted = {name: sorted(set(values)) for name, values in look_up.matches.items() if values}
+        names = tuple(look_up.columns) if look_up.columns is not None else None
+        table = metadata.tables[look_up.table_name]
         matched = tuple(sorted(wanted))
-        if sum(map(len, wanted.values())) <= FEW_VALUES:
-            return self._few_rows_where_any(table, wanted, matched, names, lock)
-        statement = _select_where_any(table, matched, names, lock)
-        params = {f"_{name}": values for name, values in wanted.items()}
-        return [dict(row) for row in self.connection.execute(statement, params).mappings()]
+        if wanted and sum(map(len, wanted.values())) <= FEW_VALUES:
+            return self._sent_few(table, wanted, matched, names, look_up.lock)
+
+        def rows() -> list[dict[str, Any]]:
+            if not wanted:
+                return []
+            statement = _select_where_any(table, matched, names, look_up.lock)
+            params = {f"_{name}": values for name, values in wanted.items()}
+            return [dict(row) for row in self.connection.execute(statement, params).mappings()]
+
+        return _Sent(rows)
 
     @contextmanager
     def _cursor(self, sql: str, params: Any) -> Iterator[Any]:
@@ -237,17 +280,17 @@ class BulkWriter:
         except dbapi.Error as exc:
             raise sa.exc.DBAPIError.instance(sql, params, exc, dbapi.Error) from exc
 
-    def _few_rows_where_any(
+    def _sent_few(
         self,
         table: sa.Table,
         wanted: dict[str, list[Any]],
         matched: tuple[str, ...],
         columns: tuple[str, ...] | None,
         lock: bool,
-    ) -> list[dict[str, Any]]:
-        """:meth:`rows_where_any` for a few values: the ``SELECT`` compiled once per table,
-        columns and number of values, sent to the driver as it is and its values turned
-        into Python's as SQLAlchemy's result would turn them - without the statement being
+    ) -> _Sent:
+        """A look-up of a few values sent: the ``SELECT`` compiled once per table, columns
+        and number of values, sent to the driver as it is and its values turned into
+        Python's as SQLAlchemy's result would turn them - without the statement being
         compiled again for its values and the result's machinery, which cost more than
         SQLite's look-up itself."""
         dialect = self.connection.dialect
@@ -261,20 +304,30 @@ class BulkWriter:
             for value in wanted[name]
         ]
         params: Any = tuple(values) if order is None else dict(zip(order, values, strict=True))
-        with self._cursor(sql, params) as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()  # first: in a pipeline, the columns come with the rows
-            codes = tuple(entry[1] for entry in cursor.description)
-        if not rows:
-            return []
-        processors = _result_processors(table, selected, dialect, codes)
-        return [
-            {
-                name: value if process is None else process(value)
-                for name, value, process in zip(selected, row, processors, strict=True)
-            }
-            for row in rows
-        ]
+        cursor = self.connection.connection.cursor()
+        try:
+            with self._driver_errors(sql, params):
+                cursor.execute(sql, params)
+        except BaseException:
+            cursor.close()
+            raise
+
+        def rows() -> list[dict[str, Any]]:
+            with self._driver_errors(sql, params):
+                rows = cursor.fetchall()  # first: in a pipeline, the columns come with the rows
+                if not rows:  # the columns' description is not made: for a wide table it
+                    return []  # costs more than the look-up
+                codes = tuple(entry[1] for entry in cursor.description)
+            processors = _result_processors(table, selected, dialect, codes)
+            return [
+                {
+                    name: value if process is None else process(value)
+                    for name, value, process in zip(selected, row, processors, strict=True)
+                }
+                for row in rows
+            ]
+
+        return _Sent(rows, cursor.close)
 
     def write_versioned(
         self,
@@ -308,8 +361,8 @@ class BulkWriter:
                 raise stale from exc
             return
         dialect = self.connection.dialect
-        sql, order, processors, positional = _versioned_update(
-            table, tuple(sorted(values)), dialect
+        sql, order, processors, positional = _compiled_update(
+            table, tuple(sorted(values)), dialect, versioned=True
         )
         given = {**values, "_id": record_id, "_version": version}
         sent = [
@@ -339,9 +392,14 @@ class BulkWriter:
         unless its row is ``locked``), nor may the session commit inside: it lets its
         connection go at a commit, still in pipeline mode (:meth:`commit_queued` commits
         with the writes instead). On SQLite, in-process, each statement is made as it comes.
+        Inside another such block, this one is part of it (the outer block's end waits).
         """
         driver: Any = self.connection.connection.driver_connection
-        if self.connection.dialect.name != "postgresql" or not hasattr(driver, "pipeline"):
+        if (
+            self._pipeline is not None
+            or self.connection.dialect.name != "postgresql"
+            or not hasattr(driver, "pipeline")
+        ):
             yield
             return
         try:
@@ -448,6 +506,33 @@ class BulkWriter:
                 self.connection.execute(statement, chunk)
         self._audit(audit_rows)
         return sum(len(rows) for rows in by_columns.values())
+
+    def fill_in(self, table_name: str, changes: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+        """Set the ``values`` of each ``(record_id, values)`` pair on a row this transaction
+        inserted: one ``executemany`` per set of columns, neither audited nor versioned - the
+        row's ``create`` audit entry and version 1 stand for what it holds at the commit, as
+        for a record the unit of work makes and changes before it is flushed."""
+        table = metadata.tables[table_name]
+        dialect = self.connection.dialect
+        by_columns: dict[tuple[str, ...], list[Mapping[str, Any]]] = defaultdict(list)
+        for record_id, values in changes:
+            if values:
+                by_columns[tuple(sorted(values))].append({**values, "_id": record_id})
+        for names, given in by_columns.items():
+            sql, order, processors, positional = _compiled_update(
+                table, names, dialect, versioned=False
+            )
+            rows: list[Any] = [
+                tuple(
+                    row[name] if processors[name] is None else processors[name](row[name])  # type: ignore[misc]
+                    for name in order
+                )
+                for row in given
+            ]
+            if not positional:  # named parameters (psycopg's ``%(name)s``)
+                rows = [dict(zip(order, row, strict=True)) for row in rows]
+            with self._cursor(sql, rows) as cursor:
+                cursor.executemany(sql, rows)
 
     def append(
         self,
@@ -800,24 +885,26 @@ def _row_locks(dialect: Dialect) -> bool:
 
 
 @functools.lru_cache(maxsize=128)
-def _versioned_update(
-    table: sa.Table, names: tuple[str, ...], dialect: Dialect
+def _compiled_update(
+    table: sa.Table, names: tuple[str, ...], dialect: Dialect, versioned: bool
 ) -> tuple[str, tuple[str, ...], dict[str, Callable[[Any], Any] | None], bool]:
-    """``UPDATE`` of ``names`` and ``version + 1`` on the row with ``_id`` still at
-    ``_version``, compiled once per table, column set and dialect: its SQL, its parameters'
-    order, each one's bind processor and whether they go by position."""
+    """``UPDATE`` of ``names`` on the row with ``_id`` - ``versioned``: also ``version + 1``,
+    only if still at ``_version`` - compiled once per table, column set and dialect: its SQL,
+    its parameters' order, each one's bind processor and whether they go by position."""
     assignments: dict[str, Any] = {name: sa.bindparam(name) for name in names}
-    assignments["version"] = table.c.version + sa.literal_column("1")
-    statement = (
-        table.update()
-        .where(table.c.id == sa.bindparam("_id"), table.c.version == sa.bindparam("_version"))
-        .values(assignments)
-    )
-    compiled = statement.compile(dialect=dialect)
-    if set(compiled.binds) != {*names, "_id", "_version"}:
-        raise StoreError(f"unexpected parameters in a versioned update of {table.name}")
+    where = [table.c.id == sa.bindparam("_id")]
+    keys = {*names, "_id"}
+    if versioned:
+        assignments["version"] = table.c.version + sa.literal_column("1")
+        where.append(table.c.version == sa.bindparam("_version"))
+        keys.add("_version")
+    compiled = table.update().where(*where).values(assignments).compile(dialect=dialect)
+    if set(compiled.binds) != keys:
+        raise StoreError(f"unexpected parameters in an update of {table.name}")
     order = (
-        tuple(compiled.positiontup or ()) if compiled.positional else (*names, "_id", "_version")
+        tuple(compiled.positiontup or ())
+        if compiled.positional
+        else (*names, "_id", *(("_version",) if versioned else ()))
     )
     types = {**{name: table.c[name].type for name in names}, "_id": table.c.id.type}
     processors = {

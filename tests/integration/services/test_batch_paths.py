@@ -246,18 +246,19 @@ def test_a_routing_committed_during_a_batch_never_double_counts_the_pools(
 ) -> None:
     """Someone else routes a lead between the batch's read of the pools and its write.
 
-    On SQLite the rival commits first and the batch starts again from the state the rival
-    left. On PostgreSQL the batch read the state ``FOR UPDATE``: the rival (another
-    connection, here a thread) waits for the batch's commit, then routes from the state
-    the batch left - unless there was no state to lock yet, and the batch starts again as
-    on SQLite. Either way every routing is counted once.
+    On PostgreSQL the batch read the state ``FOR UPDATE``: the rival (another connection,
+    here a thread) waits for the batch's commit, then routes from the state the batch left -
+    unless there was no state to lock yet: the rival commits first and the batch starts
+    again from the state it left. On SQLite the batch has written its leads before reading
+    the state, so it holds the store's one write lock: the rival waits for its commit too.
+    Either way every routing is counted once.
     """
     _seed_people(engine)
     system = RevenueSystem.build(_spec(capacity=50), engine, source="test")
     if state_stored_before:
         add_lead(system, d.AddLead(at=T0, email="first@nowhere.example", country="US"))
     store = leads_batch._Pools.store
-    locked = engine.dialect.name == "postgresql" and state_stored_before
+    locked = engine.dialect.name == "sqlite" or state_stored_before
     rivals: list[threading.Thread] = []
     attempts: list[int] = []
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from l2o import domain as d
 from l2o.errors import StaleRecord, StoreError
 from l2o.store import SqlAlchemyUnitOfWork, bulk, engine_for, upgrade
-from l2o.store.bulk import BulkWriter
+from l2o.store.bulk import BulkWriter, LookUp
 
 T0 = datetime(2025, 3, 3, 9, tzinfo=UTC)
 
@@ -325,6 +325,83 @@ def test_a_first_versioned_write_sent_together_is_found_stale_at_once(engine: En
         with pytest.raises(StaleRecord):
             insert_then_go_on()
     assert written_after == []
+
+
+def test_look_ups_sent_together_each_find_what_they_would_alone(engine: Engine) -> None:
+    _users(engine)
+    _first_state(engine)
+    many = [f"nobody-{n}" for n in range(bulk.FEW_VALUES)] + ["u-3"]  # by expanding parameters
+    look_ups = (
+        LookUp("users", {"email": ["a@x.example"], "source_id": ["7"]}, columns=("id", "name")),
+        LookUp("routing_state", {"id": [d.ROUTING_STATE_ID]}, lock=True),
+        LookUp("accounts", {"domain": ["nowhere.example"]}),
+        LookUp("users", {"id": []}),
+        LookUp("users", {"id": many}, columns=("id",)),
+    )
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        writer = BulkWriter.for_unit_of_work(uow)
+        together = writer.look_up(*look_ups)
+        alone = [
+            writer.rows_where_any(x.table_name, x.matches, x.columns, lock=x.lock) for x in look_ups
+        ]
+    assert together == alone
+    assert together[0] == [{"id": "u-0", "name": "C"}, {"id": "u-1", "name": "A"}]
+    assert together[1][0]["updated_at"] == T0
+    assert together[2:] == [[], [], [{"id": "u-3"}]]
+
+
+def test_a_block_sent_together_inside_another_is_part_of_it(engine: Engine) -> None:
+    # The look-up sends its query together with what the outer block sent (it does not end
+    # the outer block on a server): the commit queued after it still goes with the writes.
+    def stored_users() -> list[str]:
+        with engine.connect() as other:
+            return list(other.execute(sa.text("SELECT id FROM users")).scalars())
+
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        writer = BulkWriter.for_unit_of_work(uow)
+        with writer.together():
+            writer.insert("users", [_user_row("u-1", "A")])
+            ((user,),) = writer.look_up(LookUp("users", {"id": ["u-1"]}, columns=("name",)))
+            writer.commit_queued()
+        committed = stored_users()
+        uow.commit()
+    assert user == {"name": "A"}
+    assert committed == (["u-1"] if engine.dialect.name == "postgresql" else [])
+    assert stored_users() == ["u-1"]
+
+
+def test_values_filled_in_on_rows_just_inserted_are_stored_as_inserted(engine: Engine) -> None:
+    # Neither audited nor versioned: the create entry and version 1 stand for the row as
+    # committed.
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        writer = BulkWriter.for_unit_of_work(uow)
+        with writer.together():
+            writer.insert("accounts", [_account_row("a-1", "Acme"), _account_row("a-2", "Globex")])
+            writer.fill_in(
+                "accounts",
+                [
+                    ("a-1", {"name": "Acme Inc", "custom_fields": {"plan": "pro"}}),
+                    ("a-2", {"created_at": T0 + timedelta(hours=1)}),
+                    ("a-3", {}),
+                ],
+            )
+        uow.commit()
+    with SqlAlchemyUnitOfWork(engine) as uow:
+        first, second = uow.accounts.get("a-1"), uow.accounts.get("a-2")
+        assert (first.name, first.custom_fields, first.version) == ("Acme Inc", {"plan": "pro"}, 1)
+        assert (second.name, second.created_at, second.version) == (
+            "Globex",
+            T0 + timedelta(hours=1),
+            1,
+        )
+        for account_id in ("a-1", "a-2"):
+            actions = [e.action for e in uow.audit.for_record("Account", account_id)]
+            assert actions == [d.AuditAction.CREATE]
+
+
+def _account_row(account_id: str, name: str) -> dict[str, object]:
+    account = d.Account(id=account_id, name=name, created_at=T0)
+    return {f.name: getattr(account, f.name) for f in fields(account) if f.name != "version"}
 
 
 def _user_row(user_id: str, name: str) -> dict[str, object]:
