@@ -106,6 +106,7 @@ class BulkWriter:
         self._clock = clock
         self._record_names, self._audited = _record_tables()
         self._pipeline: Any = None  # psycopg's pipeline, inside ``together``
+        self._writes: Any = None  # the driver's cursor the writes are sent with
 
     @classmethod
     def for_unit_of_work(cls, uow: SqlAlchemyUnitOfWork) -> BulkWriter:
@@ -259,16 +260,16 @@ class BulkWriter:
 
     @contextmanager
     def _cursor(self, sql: str, params: Any) -> Iterator[Any]:
-        """The driver's own cursor on the transaction's connection, for a statement compiled
-        here and sent with ``params``: SQLAlchemy's result, for a statement it did not
-        compile, rebuilds the description of its columns each time. A failure is raised as
-        SQLAlchemy's error for it (``IntegrityError``...), as through SQLAlchemy."""
-        cursor = self.connection.connection.cursor()
-        try:
-            with self._driver_errors(sql, params):
-                yield cursor
-        finally:
-            cursor.close()
+        """The driver's own cursor on the transaction's connection, for a write compiled here
+        and sent with ``params``: SQLAlchemy's result, for a statement it did not compile,
+        rebuilds the description of its columns each time. One cursor serves every write
+        (made at the first): a write's rows are never read, only its row count, at once. A
+        failure is raised as SQLAlchemy's error for it (``IntegrityError``...), as through
+        SQLAlchemy."""
+        if self._writes is None:
+            self._writes = self.connection.connection.cursor()
+        with self._driver_errors(sql, params):
+            yield self._writes
 
     @contextmanager
     def _driver_errors(self, sql: str | None = None, params: Any = None) -> Iterator[None]:
@@ -657,12 +658,7 @@ def sqlite_bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any
     slow: Callable[[Any], Any] | None = column_type.dialect_impl(dialect).bind_processor(dialect)
     if slow is None:
         return None
-    if (
-        type(column_type) is sa.JSON
-        and dialect._json_serializer in (None, json.dumps)
-        and column_type._str_impl.bind_processor(dialect) is None
-        and _C_ENCODER is not None
-    ):
+    if _plain_json(column_type, dialect):
         return _json_text(slow)
     if isinstance(column_type, UTCDateTime):
 
@@ -687,6 +683,17 @@ def sqlite_bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any
 
 
 _isoformat = datetime.isoformat
+
+
+def _plain_json(column_type: Any, dialect: Any) -> bool:
+    """Whether ``column_type`` is JSON sent as the text ``json.dumps`` makes (no serializer
+    or string type of the store's own), so :func:`_json_text` may make it."""
+    return (
+        type(column_type) is sa.JSON
+        and dialect._json_serializer in (None, json.dumps)
+        and column_type._str_impl.bind_processor(dialect) is None
+        and _C_ENCODER is not None
+    )
 
 
 def _json_text(slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -784,10 +791,16 @@ def _null_literal(table: sa.Table, name: str, dialect: Dialect) -> bool:
 
 def _sent_processor(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
     """What turns a value of ``column_type`` into what the driver is sent on ``dialect``:
-    the quicker one for SQLite's driver (:func:`sqlite_bind_processor`), else SQLAlchemy's."""
+    the quicker one for SQLite's driver (:func:`sqlite_bind_processor`), else SQLAlchemy's -
+    but a JSON dict or list goes as its text there too (:func:`_json_text`), which the
+    server reads as JSON (text of no stated type takes its column's), as it reads the
+    driver's own adapter's text made by ``json.dumps``, layer after layer."""
     if dialect.name == "sqlite":
         return sqlite_bind_processor(column_type, dialect)
-    return _bind_processor(column_type, dialect)
+    slow = _bind_processor(column_type, dialect)
+    if slow is not None and _plain_json(column_type, dialect):
+        return _json_text(slow)
+    return slow
 
 
 def _bind_processor(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:

@@ -1,4 +1,5 @@
-"""The bulk writer's quick SQLite bind processors send exactly what SQLAlchemy's would."""
+"""The bulk writer's quick bind processors send exactly what SQLAlchemy's would: on SQLite,
+and JSON on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,16 +7,20 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy.dialects import sqlite
+from psycopg.adapt import PyFormat
+from sqlalchemy.dialects import postgresql, sqlite
 
+from l2o.store import bulk
 from l2o.store.bulk import sqlite_bind_processor
 from l2o.store.types import UTCDateTime
 
 DIALECT = sqlite.dialect()
+POSTGRESQL = postgresql.dialect(driver="psycopg")
 
 
 def _both(column_type: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
@@ -95,3 +100,24 @@ def test_empty_and_circular_json_keep_sqlalchemys_behaviour() -> None:
     loop.append(loop)
     with pytest.raises(ValueError, match="Circular reference"):
         quick(loop)
+
+
+def _sent_text(value: Any) -> Any:
+    """The bytes psycopg sends for a bound ``value`` (text format), or the type of the error
+    it raises (``value`` itself if it is one already)."""
+    if isinstance(value, type):
+        return value
+    dumper = psycopg.adapters.get_dumper(type(value), PyFormat.TEXT)(type(value))
+    return _outcome(lambda v: bytes(dumper.dump(v)), value)
+
+
+@given(value=JSON_VALUES)
+def test_json_values_reach_postgresql_as_the_drivers_adapter_sends_them(value: Any) -> None:
+    # On PostgreSQL a dict or list goes as the text the C encoder makes (of no stated type:
+    # the server takes its column's), where SQLAlchemy hands psycopg a ``Json`` to dump.
+    quick = bulk._sent_processor(sa.JSON(), POSTGRESQL)
+    slow = sa.JSON().dialect_impl(POSTGRESQL).bind_processor(POSTGRESQL)
+    assert quick is not None
+    assert slow is not None
+    assert "json_text" in quick.__qualname__  # the quick path is the one under test
+    assert _sent_text(_outcome(quick, value)) == _sent_text(_outcome(slow, value))
