@@ -15,10 +15,11 @@ as :func:`~l2o.services.leads.log_touchpoint` logs it, through the same rules
 the pools' state carried from one routing to the next (every lead is scored before the
 first is routed: scoring reads nothing routing changes). Only the writing differs: the
 routing state and the lead-to-account matches are read once, and the leads (one ``create``
-audit row each), touchpoints, assignments and outbox events are written set-based, all in
-**one transaction per batch**. A refusal (a pool naming a rep who is no user) refuses the
-whole batch; a routing committed by someone else meanwhile makes the pool state stale and
-the batch starts again from the new state, so capacity is never overrun.
+audit row each; their owners filled in once routed), touchpoints, assignments and outbox
+events are written set-based, all in **one transaction per batch**. A refusal (a pool
+naming a rep who is no user) refuses the whole batch; a routing committed by someone else
+meanwhile makes the pool state stale and the batch starts again from the new state, so
+capacity is never overrun.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ their audit entries and the import's bookkeeping commit or roll back together.
 - ``update`` writes only the columns whose value really changed, raises ``version`` on
   versioned records, and adds one ``update`` audit row per changed field (old and new value,
   as the unit of work's audit log does). A row with no change is not written at all.
+- ``rows_where_any`` and ``look_up`` read rows by any of several columns (several reads in
+  one round trip on a server); ``fill_in`` sets values on rows the same transaction
+  inserted, which their ``create`` audit rows stand for.
 
 ::
 
@@ -792,9 +795,9 @@ def _null_literal(table: sa.Table, name: str, dialect: Dialect) -> bool:
 def _sent_processor(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
     """What turns a value of ``column_type`` into what the driver is sent on ``dialect``:
     the quicker one for SQLite's driver (:func:`sqlite_bind_processor`), else SQLAlchemy's -
-    but a JSON dict or list goes as its text there too (:func:`_json_text`), which the
-    server reads as JSON (text of no stated type takes its column's), as it reads the
-    driver's own adapter's text made by ``json.dumps``, layer after layer."""
+    but a JSON dict or list goes as its text there too (:func:`_json_text`): the text
+    psycopg's JSON adapter would send, made without ``json.dumps``' layers, and sent with
+    no stated type, so the server reads it as its column's."""
     if dialect.name == "sqlite":
         return sqlite_bind_processor(column_type, dialect)
     slow = _bind_processor(column_type, dialect)

@@ -273,10 +273,6 @@ def test_a_read_among_writes_sent_together_sees_them_and_locks_its_rows(engine: 
 
 
 def test_a_commit_queued_goes_with_the_writes_on_a_server(engine: Engine) -> None:
-    def stored_users() -> list[str]:
-        with engine.connect() as other:
-            return list(other.execute(sa.text("SELECT id FROM users")).scalars())
-
     with SqlAlchemyUnitOfWork(engine) as uow:
         writer = BulkWriter.for_unit_of_work(uow)
         with writer.together():
@@ -284,10 +280,10 @@ def test_a_commit_queued_goes_with_the_writes_on_a_server(engine: Engine) -> Non
             writer.commit_queued()
         # On a server the transaction has committed with the writes; elsewhere the unit of
         # work's commit commits it, as ever.
-        committed = stored_users()
+        committed = _stored_users(engine)
         uow.commit()
     assert committed == (["u-1"] if engine.dialect.name == "postgresql" else [])
-    assert stored_users() == ["u-1"]
+    assert _stored_users(engine) == ["u-1"]
     with SqlAlchemyUnitOfWork(engine) as uow:
         assert [e.action for e in uow.audit.for_record("User", "u-1")] == [d.AuditAction.CREATE]
 
@@ -353,21 +349,17 @@ def test_look_ups_sent_together_each_find_what_they_would_alone(engine: Engine) 
 def test_a_block_sent_together_inside_another_is_part_of_it(engine: Engine) -> None:
     # The look-up sends its query together with what the outer block sent (it does not end
     # the outer block on a server): the commit queued after it still goes with the writes.
-    def stored_users() -> list[str]:
-        with engine.connect() as other:
-            return list(other.execute(sa.text("SELECT id FROM users")).scalars())
-
     with SqlAlchemyUnitOfWork(engine) as uow:
         writer = BulkWriter.for_unit_of_work(uow)
         with writer.together():
             writer.insert("users", [_user_row("u-1", "A")])
             ((user,),) = writer.look_up(LookUp("users", {"id": ["u-1"]}, columns=("name",)))
             writer.commit_queued()
-        committed = stored_users()
+        committed = _stored_users(engine)
         uow.commit()
     assert user == {"name": "A"}
     assert committed == (["u-1"] if engine.dialect.name == "postgresql" else [])
-    assert stored_users() == ["u-1"]
+    assert _stored_users(engine) == ["u-1"]
 
 
 def test_values_filled_in_on_rows_just_inserted_are_stored_as_inserted(engine: Engine) -> None:
@@ -402,6 +394,12 @@ def test_values_filled_in_on_rows_just_inserted_are_stored_as_inserted(engine: E
 def _account_row(account_id: str, name: str) -> dict[str, object]:
     account = d.Account(id=account_id, name=name, created_at=T0)
     return {f.name: getattr(account, f.name) for f in fields(account) if f.name != "version"}
+
+
+def _stored_users(engine: Engine) -> list[str]:
+    """The ids of the users stored, read on another connection (committed rows only)."""
+    with engine.connect() as other:
+        return list(other.execute(sa.text("SELECT id FROM users")).scalars())
 
 
 def _user_row(user_id: str, name: str) -> dict[str, object]:
