@@ -82,12 +82,43 @@ def settle_keys(
     hold = turn or nullcontext
     try:
         with hold(), engine.begin() as conn:
-            keys = IdempotencyKeys(conn)
-            return [_settle(keys, operation) for operation in operations]
+            return _settle_all(IdempotencyKeys(conn), operations)
     except Exception as exc:
         if len(operations) == 1:
             return [exc]
     return [settle_keys(engine, [operation], turn=turn)[0] for operation in operations]
+
+
+def _settle_all(keys: IdempotencyKeys, operations: Sequence[KeyOperation]) -> list[KeyResult]:
+    """Each operation's result, as if settled one after the other.
+
+    Operations on different keys do not change each other's outcome, so they are settled a
+    round at a time - every key's first operation, then every key's second, ... - and each
+    round's completions, releases and claims (and the look-ups of the keys found taken) in
+    one statement each, not one a key.
+    """
+    rounds: list[list[int]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for index, operation in enumerate(operations):
+        ref = (operation.scope, operation.key)
+        at = seen[ref] = seen.get(ref, -1) + 1
+        if at == len(rounds):
+            rounds.append([])
+        rounds[at].append(index)
+    results: list[KeyResult] = [None] * len(operations)
+    for indexes in rounds:
+        each = [operations[i] for i in indexes]
+        keys.complete_each([vars(op) for op in each if isinstance(op, KeyCompletion)])
+        keys.release_each([(op.scope, op.key) for op in each if isinstance(op, KeyRelease)])
+        claims = [(i, op) for i, op in zip(indexes, each, strict=True) if isinstance(op, KeyClaim)]
+        claimed = keys.claim_each([vars(op) for _, op in claims])
+        taken = [(i, op) for i, op in claims if (op.scope, op.key) not in claimed]
+        stored = keys.find_each([(op.scope, op.key) for _, op in taken])
+        for i, op in taken:
+            found = stored.get((op.scope, op.key))
+            # Released between the claim and the look-up: claimed again, on its own.
+            results[i] = found if found is not None else _settle(keys, op)
+    return results
 
 
 def _settle(keys: IdempotencyKeys, operation: KeyOperation) -> StoredResponse | None:

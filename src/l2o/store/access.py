@@ -10,6 +10,7 @@ domain edits, so they have no mapped class::
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -137,67 +138,119 @@ class StoredResponse:
 
 
 class IdempotencyKeys:
-    """Responses kept per (scope, key), on one open connection."""
+    """Responses kept per (scope, key), on one open connection. Each operation comes for
+    many keys at once as well (one statement each), for a group of requests' keys."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     def find(self, scope: str, key: str) -> StoredResponse | None:
         """The request and response stored under ``key`` for ``scope``, or ``None``."""
+        return self.find_each([(scope, key)]).get((scope, key))
+
+    def find_each(self, refs: Collection[tuple[str, str]]) -> dict[tuple[str, str], StoredResponse]:
+        """What each ``(scope, key)`` of ``refs`` holds, for those stored."""
+        if not refs:
+            return {}
         k = idempotency_keys.c
-        row = self._conn.execute(
-            sa.select(k.fingerprint, k.method, k.path, k.status_code, k.headers, k.body).where(
-                (k.scope == scope) & (k.key == key)
-            )
-        ).first()
-        if row is None:
-            return None
-        return StoredResponse(
-            row.fingerprint,
-            row.method,
-            row.path,
-            row.status_code,
-            dict(row.headers or {}),
-            bytes(row.body or b""),
+        rows = self._conn.execute(
+            sa.select(
+                k.scope, k.key, k.fingerprint, k.method, k.path, k.status_code, k.headers, k.body
+            ).where(sa.tuple_(k.scope, k.key).in_(list(refs)))
         )
+        return {
+            (row.scope, row.key): StoredResponse(
+                row.fingerprint,
+                row.method,
+                row.path,
+                row.status_code,
+                dict(row.headers or {}),
+                bytes(row.body or b""),
+            )
+            for row in rows
+        }
 
     def claim(self, scope: str, key: str, *, fingerprint: str, method: str, path: str) -> bool:
         """Record that a request with ``key`` is being answered; ``False`` (and nothing
         written) when the key is taken - by a committed request, or on a server by one
         committing meanwhile, which this waits for."""
-        values = {
-            "scope": scope,
-            "key": key,
-            "fingerprint": fingerprint,
-            "method": method,
-            "path": path,
-            "created_at": utc_now(),
-        }
+        claim = {"scope": scope, "key": key, "fingerprint": fingerprint, "method": method}
+        return (scope, key) in self.claim_each([{**claim, "path": path}])
+
+    def claim_each(self, claims: Sequence[Mapping[str, str]]) -> set[tuple[str, str]]:
+        """:meth:`claim` for each of ``claims`` (``scope``, ``key``, ``fingerprint``,
+        ``method``, ``path``), in one statement; the ``(scope, key)`` of those claimed now.
+        Of two claims of one key, the first is the one claimed."""
+        if not claims:
+            return set()
+        now = utc_now()
         dialect = self._conn.dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        k = idempotency_keys.c
         statement = (
             insert(idempotency_keys)
-            .values(values)
+            .values([{**claim, "created_at": now} for claim in claims])
             .on_conflict_do_nothing()
-            .returning(idempotency_keys.c.key)
+            .returning(k.scope, k.key)
         )
-        return self._conn.execute(statement).first() is not None
+        return {(row.scope, row.key) for row in self._conn.execute(statement)}
 
     def complete(
         self, scope: str, key: str, *, status_code: int, headers: dict[str, str], body: bytes
     ) -> None:
         """Store the response given to the request holding ``key``."""
+        self.complete_each(
+            [
+                {
+                    "scope": scope,
+                    "key": key,
+                    "status_code": status_code,
+                    "headers": headers,
+                    "body": body,
+                }
+            ]
+        )
+
+    def complete_each(self, completions: Sequence[Mapping[str, Any]]) -> None:
+        """:meth:`complete` for each of ``completions`` (``scope``, ``key``, ``status_code``,
+        ``headers``, ``body``), in one statement."""
+        if not completions:
+            return
         k = idempotency_keys.c
-        self._conn.execute(
+        statement = (
             idempotency_keys.update()
-            .where((k.scope == scope) & (k.key == key))
-            .values(status_code=status_code, headers=headers, body=body)
+            .where((k.scope == sa.bindparam("_scope")) & (k.key == sa.bindparam("_key")))
+            .values(
+                status_code=sa.bindparam("status_code"),
+                headers=sa.bindparam("headers"),
+                body=sa.bindparam("body"),
+            )
+        )
+        self._conn.execute(
+            statement,
+            [
+                {
+                    "_scope": done["scope"],
+                    "_key": done["key"],
+                    "status_code": done["status_code"],
+                    "headers": done["headers"],
+                    "body": done["body"],
+                }
+                for done in completions
+            ],
         )
 
     def release(self, scope: str, key: str) -> None:
         """Forget ``key`` (the request failed in a way a retry may fix)."""
-        k = idempotency_keys.c
-        self._conn.execute(idempotency_keys.delete().where((k.scope == scope) & (k.key == key)))
+        self.release_each([(scope, key)])
+
+    def release_each(self, refs: Collection[tuple[str, str]]) -> None:
+        """:meth:`release` for each ``(scope, key)`` of ``refs``, in one statement."""
+        if refs:
+            k = idempotency_keys.c
+            self._conn.execute(
+                idempotency_keys.delete().where(sa.tuple_(k.scope, k.key).in_(list(refs)))
+            )
 
 
 @dataclass(frozen=True)

@@ -62,17 +62,51 @@ def test_a_group_settles_in_order_each_operation_with_its_own_result(engine: Eng
     assert again == [None]
 
 
+def test_a_groups_keys_go_in_a_few_statements_not_one_a_key(engine: Engine) -> None:
+    earlier = [KeyClaim("u1", f"old-{n}", "f", "POST", "/leads") for n in range(4)]
+    settle_keys(engine, earlier)
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement.split()[0].upper())
+
+    group = [
+        *(KeyCompletion("u1", f"old-{n}", 201, {}, b"done") for n in range(3)),
+        *(KeyClaim("u1", f"new-{n}", "f", "POST", "/leads") for n in range(10)),
+        KeyClaim("u1", "old-3", "f2", "POST", "/leads"),  # taken: looked up
+    ]
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        results = settle_keys(engine, group)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert results[:13] == [None] * 13
+    taken = results[13]
+    assert taken is not None
+    assert not isinstance(taken, Exception)
+    assert (taken.fingerprint, taken.in_progress) == ("f", True)
+    done = find_key(engine, "u1", "old-0")
+    assert done is not None
+    assert (done.status_code, done.body) == (201, b"done")
+    # The completions, the claims, the look-up of the key taken (plus the transaction's own).
+    assert [s for s in statements if s in {"UPDATE", "INSERT", "SELECT"}] == [
+        "UPDATE",
+        "INSERT",
+        "SELECT",
+    ]
+
+
 def test_an_operation_that_fails_fails_alone(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_complete = IdempotencyKeys.complete
+    real_complete = IdempotencyKeys.complete_each
 
-    def failing_for_bad(keys: IdempotencyKeys, scope: str, key: str, **kw: object) -> None:
-        if key == "bad":
+    def failing_for_bad(keys: IdempotencyKeys, completions: list[dict[str, object]]) -> None:
+        if any(done["key"] == "bad" for done in completions):
             raise RuntimeError("the store refused it")
-        real_complete(keys, scope, key, **kw)  # type: ignore[arg-type]
+        real_complete(keys, completions)
 
-    monkeypatch.setattr(IdempotencyKeys, "complete", failing_for_bad)
+    monkeypatch.setattr(IdempotencyKeys, "complete_each", failing_for_bad)
     results = settle_keys(
         engine,
         [

@@ -260,15 +260,15 @@ def test_a_key_released_while_it_is_looked_up_is_claimed_again(
     assert held.in_progress
     assert held.fingerprint == "f1"
 
-    real_find = IdempotencyKeys.find
+    real_find = IdempotencyKeys.find_each
 
-    def released_first(keys: IdempotencyKeys, scope: str, key: str) -> object:
-        keys.release(scope, key)  # its request failed meanwhile
-        return real_find(keys, scope, key)
+    def released_first(keys: IdempotencyKeys, refs: list[tuple[str, str]]) -> object:
+        keys.release_each(refs)  # their requests failed meanwhile
+        return real_find(keys, refs)
 
-    monkeypatch.setattr(IdempotencyKeys, "find", released_first)
+    monkeypatch.setattr(IdempotencyKeys, "find_each", released_first)
     assert idempotency.claim_or_find(engine, owner, "k-held", "f2", "POST", "/leads") is None
-    monkeypatch.setattr(IdempotencyKeys, "find", real_find)
+    monkeypatch.setattr(IdempotencyKeys, "find_each", real_find)
     mine = idempotency.claim_or_find(engine, owner, "k-held", "f3", "POST", "/leads")
     assert mine is not None
     assert mine.fingerprint == "f2"
