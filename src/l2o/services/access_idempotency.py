@@ -2,12 +2,12 @@
 
 The API's request guard claims a POST's key before the request runs and stores its response
 (or releases the key) after. Requests arrive together, so their keys are settled together:
-:func:`settle_keys` runs a group of operations in one transaction, in order, and gives each
-its own result - a claim ``None`` (claimed: answer the request) or what the key holds, a
-completion or release ``None``, or the exception that operation alone raised. A group whose
-transaction fails is settled again one operation at a time, so only the operation at fault
-gets the error. ``claim_key``, ``claim_or_find``, ``complete_key`` and ``release_key`` are
-groups of one.
+:func:`settle_keys` runs a group of operations in one transaction, as if in order (a few
+statements for the whole group, not one an operation), and gives each its own result - a
+claim ``None`` (claimed: answer the request) or what the key holds, a completion or release
+``None``, or the exception that operation alone raised. A group whose transaction fails is
+settled again one operation at a time, so only the operation at fault gets the error.
+``claim_key``, ``claim_or_find``, ``complete_key`` and ``release_key`` are groups of one.
 """
 
 from __future__ import annotations
