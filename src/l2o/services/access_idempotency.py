@@ -116,40 +116,20 @@ def _settle_all(keys: IdempotencyKeys, operations: Sequence[KeyOperation]) -> li
         stored = keys.find_each([(op.scope, op.key) for _, op in taken])
         for i, op in taken:
             found = stored.get((op.scope, op.key))
-            # Released between the claim and the look-up: claimed again, on its own.
-            results[i] = found if found is not None else _settle(keys, op)
+            results[i] = found if found is not None else _claimed_again(keys, op)
     return results
 
 
-def _settle(keys: IdempotencyKeys, operation: KeyOperation) -> StoredResponse | None:
-    if isinstance(operation, KeyCompletion):
-        keys.complete(
-            operation.scope,
-            operation.key,
-            status_code=operation.status_code,
-            headers=operation.headers,
-            body=operation.body,
-        )
+def _claimed_again(keys: IdempotencyKeys, claim: KeyClaim) -> StoredResponse | None:
+    """``claim``, whose key was taken but gone at its look-up (its request failed and let it
+    go), made once more: ``None`` when claimed; taken and let go again meanwhile, the key is
+    reported as still being answered (a retry will get it)."""
+    if keys.claim_each([vars(claim)]):
         return None
-    if isinstance(operation, KeyRelease):
-        keys.release(operation.scope, operation.key)
-        return None
-    # A key released between the claim and the look-up (its request failed) is claimed
-    # again; released again meanwhile, it is reported as still being answered (a retry
-    # will get it).
-    for _ in range(2):
-        if keys.claim(
-            operation.scope,
-            operation.key,
-            fingerprint=operation.fingerprint,
-            method=operation.method,
-            path=operation.path,
-        ):
-            return None
-        stored = keys.find(operation.scope, operation.key)
-        if stored is not None:
-            return stored
-    return StoredResponse(operation.fingerprint, operation.method, operation.path, None, {}, b"")
+    stored = keys.find(claim.scope, claim.key)
+    if stored is not None:
+        return stored
+    return StoredResponse(claim.fingerprint, claim.method, claim.path, None, {}, b"")
 
 
 def find_key(engine: Engine, scope: str, key: str) -> StoredResponse | None:

@@ -138,8 +138,8 @@ class StoredResponse:
 
 
 class IdempotencyKeys:
-    """Responses kept per (scope, key), on one open connection. Each operation comes for
-    many keys at once as well (one statement each), for a group of requests' keys."""
+    """Responses kept per (scope, key), on one open connection: each operation for many keys
+    at once (one statement), for a group of requests' keys."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -170,17 +170,12 @@ class IdempotencyKeys:
             for row in rows
         }
 
-    def claim(self, scope: str, key: str, *, fingerprint: str, method: str, path: str) -> bool:
-        """Record that a request with ``key`` is being answered; ``False`` (and nothing
-        written) when the key is taken - by a committed request, or on a server by one
-        committing meanwhile, which this waits for."""
-        claim = {"scope": scope, "key": key, "fingerprint": fingerprint, "method": method}
-        return (scope, key) in self.claim_each([{**claim, "path": path}])
-
     def claim_each(self, claims: Sequence[Mapping[str, str]]) -> set[tuple[str, str]]:
-        """:meth:`claim` for each of ``claims`` (``scope``, ``key``, ``fingerprint``,
-        ``method``, ``path``), in one statement; the ``(scope, key)`` of those claimed now.
-        Of two claims of one key, the first is the one claimed."""
+        """Record that a request with each of ``claims``' keys is being answered (``scope``,
+        ``key``, ``fingerprint``, ``method``, ``path``), in one statement; the ``(scope, key)``
+        of those claimed now. A key taken - by a committed request, or on a server by one
+        committing meanwhile, which this waits for - is left as it is; of two claims of one
+        key, the first is the one claimed."""
         if not claims:
             return set()
         now = utc_now()
@@ -195,25 +190,9 @@ class IdempotencyKeys:
         )
         return {(row.scope, row.key) for row in self._conn.execute(statement)}
 
-    def complete(
-        self, scope: str, key: str, *, status_code: int, headers: dict[str, str], body: bytes
-    ) -> None:
-        """Store the response given to the request holding ``key``."""
-        self.complete_each(
-            [
-                {
-                    "scope": scope,
-                    "key": key,
-                    "status_code": status_code,
-                    "headers": headers,
-                    "body": body,
-                }
-            ]
-        )
-
     def complete_each(self, completions: Sequence[Mapping[str, Any]]) -> None:
-        """:meth:`complete` for each of ``completions`` (``scope``, ``key``, ``status_code``,
-        ``headers``, ``body``), in one statement."""
+        """Store the response given to the request holding each of ``completions``' keys
+        (``scope``, ``key``, ``status_code``, ``headers``, ``body``), in one statement."""
         if not completions:
             return
         k = idempotency_keys.c
@@ -240,12 +219,9 @@ class IdempotencyKeys:
             ],
         )
 
-    def release(self, scope: str, key: str) -> None:
-        """Forget ``key`` (the request failed in a way a retry may fix)."""
-        self.release_each([(scope, key)])
-
     def release_each(self, refs: Collection[tuple[str, str]]) -> None:
-        """:meth:`release` for each ``(scope, key)`` of ``refs``, in one statement."""
+        """Forget each ``(scope, key)`` of ``refs`` (its request failed in a way a retry may
+        fix), in one statement."""
         if refs:
             k = idempotency_keys.c
             self._conn.execute(
